@@ -1,0 +1,31 @@
+# CareLoop developer entry points. See README.md.
+.PHONY: up down status logs demo test build setup clean
+
+up:        ## set up, build, start PostgreSQL, the dev broker and all five services, then send demo traffic
+	@bash scripts/stack.sh up
+	@bash scripts/demo.sh
+
+down:      ## stop everything `make up` started
+	@bash scripts/stack.sh down
+
+status:    ## what runs where
+	@bash scripts/stack.sh status
+
+logs:      ## recent logs of every process (make logs NAME=intake to follow one)
+	@bash scripts/stack.sh logs $(NAME)
+
+demo:      ## send demo owner reports to the running stack
+	@bash scripts/demo.sh
+
+test:      ## set up, build and run every test
+	@bash scripts/test.sh
+
+build:
+	@swift build
+
+setup:
+	@bash scripts/setup.sh
+
+clean:
+	@bash scripts/stack.sh down || true
+	@rm -rf .build .run

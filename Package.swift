@@ -1,0 +1,140 @@
+// swift-tools-version: 6.1
+// CareLoop: event-driven customer care for residential developers and property managers.
+import PackageDescription
+
+/// The five services. Each is a library target holding its logic plus a thin executable.
+let services: [(name: String, executable: String)] = [
+    ("Intake", "careloop-intake"),
+    ("Routing", "careloop-routing"),
+    ("RepairDispatch", "careloop-repair-dispatch"),
+    ("Survey", "careloop-survey"),
+    ("Notification", "careloop-notification"),
+]
+
+let log: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
+let lifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let postgres: Target.Dependency = .product(name: "PostgresNIO", package: "postgres-nio")
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let configuration: Target.Dependency = .product(name: "Configuration", package: "swift-configuration")
+
+var targets: [Target] = [
+    .systemLibrary(
+        name: "CRdKafka",
+        path: "Shared/CRdKafka",
+        pkgConfig: "rdkafka",
+        providers: [.apt(["librdkafka-dev"])]
+    ),
+    .target(name: "CareLoopContracts", path: "Shared/CareLoopContracts"),
+    .target(
+        name: "CareLoopKafka",
+        dependencies: ["CRdKafka", "CareLoopContracts", log, metrics, lifecycle],
+        path: "Shared/CareLoopKafka"
+    ),
+    .target(
+        name: "CareLoopStorage",
+        dependencies: ["CareLoopContracts", postgres, log, metrics, lifecycle],
+        path: "Shared/CareLoopStorage"
+    ),
+    .target(
+        name: "CareLoopRuntime",
+        dependencies: [
+            "CareLoopKafka", "CareLoopStorage", "CareLoopContracts", log, metrics, lifecycle, hummingbird,
+            configuration, postgres,
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ],
+        path: "Shared/CareLoopRuntime"
+    ),
+    .target(
+        name: "CareLoopDevBroker",
+        dependencies: ["CareLoopKafka", "CareLoopContracts", "CareLoopRuntime", "CRdKafka", log, hummingbird, lifecycle],
+        path: "Shared/DevBroker/CareLoopDevBroker"
+    ),
+    .executableTarget(
+        name: "careloop-devbroker",
+        dependencies: ["CareLoopDevBroker", "CareLoopRuntime", lifecycle, log],
+        path: "Shared/DevBroker/careloop-devbroker"
+    ),
+    .target(
+        name: "CareLoopTestSupport",
+        dependencies: ["CareLoopKafka", "CareLoopStorage", "CareLoopRuntime", "CareLoopContracts", postgres, log],
+        path: "Tests/CareLoopTestSupport"
+    ),
+    .testTarget(
+        name: "CareLoopContractsTests",
+        dependencies: ["CareLoopContracts"],
+        path: "Tests/CareLoopContractsTests",
+        resources: [.copy("Fixtures")]
+    ),
+    .testTarget(
+        name: "CareLoopKafkaTests",
+        dependencies: ["CareLoopKafka", "CareLoopTestSupport", "CareLoopContracts"],
+        path: "Tests/CareLoopKafkaTests"
+    ),
+    .testTarget(
+        name: "CareLoopStorageTests",
+        dependencies: ["CareLoopStorage", "CareLoopKafka", "CareLoopTestSupport", postgres, log],
+        path: "Tests/CareLoopStorageTests"
+    ),
+    .testTarget(
+        name: "CareLoopRuntimeTests",
+        dependencies: ["CareLoopRuntime", configuration, hummingbird, .product(name: "HummingbirdTesting", package: "hummingbird")],
+        path: "Tests/CareLoopRuntimeTests"
+    ),
+    .testTarget(
+        name: "PipelineIntegrationTests",
+        dependencies: ["CareLoopTestSupport", "CareLoopKafka", "CareLoopContracts", postgres, log],
+        path: "Tests/PipelineIntegrationTests"
+    ),
+]
+
+for service in services {
+    let library = "\(service.name)Service"
+    targets.append(
+        .target(
+            name: library,
+            dependencies: ["CareLoopContracts", "CareLoopKafka", "CareLoopStorage", "CareLoopRuntime", postgres, log, lifecycle],
+            path: "Services/\(service.name)/\(library)"
+        )
+    )
+    targets.append(
+        .executableTarget(
+            name: service.executable,
+            dependencies: [.target(name: library), "CareLoopRuntime"],
+            path: "Services/\(service.name)/\(service.executable)"
+        )
+    )
+    targets.append(
+        .testTarget(
+            name: "\(library)Tests",
+            dependencies: [.target(name: library), "CareLoopContracts", "CareLoopTestSupport"],
+            path: "Tests/\(library)Tests"
+        )
+    )
+}
+
+let settings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+for target in targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + settings
+}
+
+let package = Package(
+    name: "CareLoop",
+    platforms: [.macOS(.v15)],
+    products: services.map { .executable(name: $0.executable, targets: [$0.executable]) }
+        + [.executable(name: "careloop-devbroker", targets: ["careloop-devbroker"])],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    ],
+    targets: targets
+)

@@ -1,0 +1,8 @@
+import CareLoopRuntime
+
+/// The notification service. Until its own issue lands it joins the runtime (schema, outbox relay, admin
+/// port), reports healthy and does nothing else.
+package enum NotificationService {
+    /// The definition the executable runs.
+    package static var definition: some ServiceDefinition { JoinOnlyServiceDefinition(identity: .notification) }
+}

@@ -1,0 +1,6 @@
+// careloop-routing: thin executable over RoutingService.
+import CareLoopRuntime
+import Foundation
+import RoutingService
+
+exit(await ServiceRunner.main(RoutingServiceDefinition()))

@@ -1,0 +1,6 @@
+// careloop-survey: thin executable over SurveyService.
+import CareLoopRuntime
+import Foundation
+import SurveyService
+
+exit(await ServiceRunner.main(SurveyService.definition))

@@ -1,0 +1,17 @@
+import CareLoopContracts
+
+/// Builds the `<topic>.dlt` record for a rejected record: original key, value and headers plus the
+/// contract's `careloop_error_*` and `careloop_original_*` headers.
+enum DeadLetterRecord {
+    static func make(_ rejection: RecordRejection) -> ProducerRecord {
+        let record = rejection.record
+        return ProducerRecord(
+            topic: Topic.deadLetter(of: record.topic),
+            key: record.key,
+            value: record.value ?? [],
+            headers: DeadLetterHeaders.headers(
+                original: record.headers, errorClass: rejection.errorClass, errorMessage: rejection.message,
+                topic: record.topic, partition: record.partition, offset: record.offset)
+        )
+    }
+}

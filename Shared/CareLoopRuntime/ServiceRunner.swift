@@ -1,0 +1,128 @@
+import CareLoopKafka
+import CareLoopStorage
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import PostgresNIO
+import Prometheus
+import ServiceLifecycle
+
+/// Starts a CareLoop service: settings, logging, metrics, database and migrations, Kafka producer,
+/// outbox relay, consumers, HTTP API and admin port, all in one `ServiceGroup` with graceful shutdown
+/// on SIGTERM and SIGINT.
+package enum ServiceRunner {
+    /// The `main` of every service executable; returns the process exit code.
+    package static func main(_ definition: some ServiceDefinition) async -> Int32 {
+        let settings: RuntimeSettings
+        do {
+            settings = try RuntimeSettings(identity: definition.identity, settings: try await SettingsLoader.load())
+        } catch {
+            FileHandle.standardError.write(Data("careloop-\(definition.identity.name): \(error)\n".utf8))
+            return 78  // EX_CONFIG
+        }
+        LoggingSetup.bootstrap(service: definition.identity.name, format: settings.logging.format, level: settings.logging.level)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let logger = Logger(label: "careloop.\(definition.identity.name)")
+        do {
+            try await run(definition, settings: settings, registry: registry, logger: logger)
+            return 0
+        } catch {
+            logger.critical("Service stopped on error", metadata: ["error": "\(error)"])
+            return 1
+        }
+    }
+
+    /// Runs the service until graceful shutdown (or cancellation, in tests).
+    /// - Parameter onAdminRunning: called with the admin port once it listens (port 0 picks a free one).
+    package static func run(
+        _ definition: some ServiceDefinition, settings: RuntimeSettings, registry: PrometheusCollectorRegistry, logger: Logger,
+        onAdminRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        let database = Database(configuration: settings.database, logger: logger)
+        let producer = try KafkaProducer(client: settings.kafka, configuration: settings.producer, logger: logger)
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { await database.run() }
+            try await migrate(definition, database: database, settings: settings, logger: logger)
+            let context = ServiceContext(database: database, producer: producer, settings: settings, logger: logger)
+            let components = try await definition.components(context: context)
+            let consumers = try components.subscriptions.map { subscription in
+                try KafkaConsumer(
+                    client: settings.kafka,
+                    configuration: settings.consumer(topics: subscription.topics, groupSuffix: subscription.groupSuffix),
+                    handler: CloudEventBatchHandler(
+                        database: database, handler: subscription.handler, service: settings.serviceName, logger: logger),
+                    deadLetters: producer, isTransient: Database.isTransient, logger: logger)
+            }
+            let relay = OutboxRelay(
+                database: database, publisher: KafkaOutboxPublisher(producer: producer), configuration: settings.outbox, logger: logger)
+            let checks = standardChecks(database: database, producer: producer, consumers: consumers) + components.readinessChecks
+            // Started in this order; a graceful shutdown stops them in reverse: admin and API first, then
+            // consumers, the service's own parts, the relay, and the producer last (it flushes).
+            var services: [any Service] = [producer, relay] + components.services + consumers
+            if let router = components.router {
+                services.append(
+                    Application(
+                        router: router,
+                        configuration: ApplicationConfiguration(
+                            address: .hostname(settings.httpHost, port: settings.httpPort),
+                            serverName: "careloop-\(settings.serviceName)"),
+                        logger: logger))
+            }
+            services.append(
+                AdminServer.make(
+                    host: settings.adminHost, port: settings.adminPort, serviceName: settings.serviceName, registry: registry,
+                    checks: checks, logger: logger, onServerRunning: onAdminRunning))
+            let serviceGroup = ServiceGroup(
+                configuration: ServiceGroupConfiguration(
+                    services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            logger.info(
+                "Service starting",
+                metadata: [
+                    "admin_port": "\(settings.adminPort)", "http_port": "\(components.router == nil ? "-" : String(settings.httpPort))",
+                    "subscriptions": "\(components.subscriptions.flatMap(\.topics))",
+                ])
+            try await serviceGroup.run()
+            logger.info("Service stopped")
+            group.cancelAll()
+        }
+    }
+
+    /// Applies the platform's and the service's migrations, waiting for PostgreSQL to come up.
+    private static func migrate(
+        _ definition: some ServiceDefinition, database: Database, settings: RuntimeSettings, logger: Logger
+    ) async throws {
+        let deadline = ContinuousClock.now + settings.databaseStartupTimeout
+        let migrator = Migrator(database: database, schema: settings.database.schema, logger: logger)
+        while true {
+            do {
+                try await migrator.migrate(component: "careloop", migrations: PlatformMigrations.all)
+                try await migrator.migrate(component: settings.serviceName, migrations: definition.migrations)
+                return
+            } catch where Database.isTransient(error) && ContinuousClock.now < deadline {
+                logger.warning("Database not reachable yet; retrying", metadata: ["error": "\(error)"])
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    private static func standardChecks(database: Database, producer: KafkaProducer, consumers: [KafkaConsumer]) -> [ReadinessCheck] {
+        [
+            ReadinessCheck("database") {
+                do {
+                    try await database.withConnection { connection in _ = try await connection.query("SELECT 1", logger: Logger(label: "careloop.health")) }
+                    return nil
+                } catch {
+                    return "unreachable: \(String(describing: error).prefix(200))"
+                }
+            },
+            ReadinessCheck("kafka_producer") { producer.fatalError.map { "fatal: \($0)" } },
+            ReadinessCheck("kafka_consumers") {
+                let notReady = consumers.filter { !$0.isReady }.count
+                return notReady == 0 ? nil : "\(notReady) consumer(s) not subscribed"
+            },
+        ]
+    }
+}
