@@ -55,9 +55,14 @@ var targets: [Target] = [
         dependencies: ["CareLoopDevBroker", "CareLoopRuntime", lifecycle, log],
         path: "Shared/DevBroker/careloop-devbroker"
     ),
+    .executableTarget(
+        name: "careloop-kafka-bench",
+        dependencies: ["CareLoopKafka", "CareLoopDevBroker", log],
+        path: "Shared/Tools/careloop-kafka-bench"
+    ),
     .target(
         name: "CareLoopTestSupport",
-        dependencies: ["CareLoopKafka", "CareLoopStorage", "CareLoopRuntime", "CareLoopContracts", postgres, log],
+        dependencies: ["CareLoopKafka", "CareLoopStorage", "CareLoopRuntime", "CareLoopContracts", "CareLoopDevBroker", postgres, log],
         path: "Tests/CareLoopTestSupport"
     ),
     .testTarget(

@@ -6,12 +6,13 @@ enum DeadLetterRecord {
     static func make(_ rejection: RecordRejection) -> ProducerRecord {
         let record = rejection.record
         return ProducerRecord(
-            topic: Topic.deadLetter(of: record.topic),
+            topic: Topic(rawValue: record.topic).deadLetter.rawValue,
             key: record.key,
             value: record.value ?? [],
-            headers: DeadLetterHeaders.headers(
-                original: record.headers, errorClass: rejection.errorClass, errorMessage: rejection.message,
-                topic: record.topic, partition: record.partition, offset: record.offset)
+            headers: DeadLetterHeaders.build(
+                original: record.headers, errorClass: DeadLetterErrorClass(rawValue: rejection.errorClass),
+                message: rejection.message, topic: Topic(rawValue: record.topic), partition: record.partition,
+                offset: record.offset)
         )
     }
 }

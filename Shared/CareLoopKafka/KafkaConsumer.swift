@@ -17,7 +17,7 @@ package final class KafkaConsumer: Service, Sendable {
     private let isTransient: @Sendable (any Error) -> Bool
     private let logger: Logger
     private let thread: BlockingThread
-    private let assignment: Mutex<Set<TopicPartition>>
+    private let assignment: PartitionAssignment
     private let stopping = Atomic<Bool>(false)
     private let subscribed = Atomic<Bool>(false)
 
@@ -29,7 +29,7 @@ package final class KafkaConsumer: Service, Sendable {
         deadLetters: KafkaProducer, isTransient: @escaping @Sendable (any Error) -> Bool, logger: Logger
     ) throws(KafkaError) {
         let callbacks = ClientCallbacks(logger: logger, clientKind: "consumer")
-        let assignment = Mutex<Set<TopicPartition>>([])
+        let assignment = PartitionAssignment()
         self.client = try RdKafkaClient(
             type: RD_KAFKA_CONSUMER, properties: configuration.rdKafkaProperties(client: client), callbacks: callbacks
         ) { conf in rd_kafka_conf_set_rebalance_cb(conf, rdKafkaRebalanceCallback) }
@@ -52,28 +52,28 @@ package final class KafkaConsumer: Service, Sendable {
     package var isReady: Bool { subscribed.load(ordering: .acquiring) && client.fatalError == nil }
 
     /// The partitions currently assigned to this member.
-    package var assignedPartitions: Set<TopicPartition> { assignment.withLock { $0 } }
+    package var assignedPartitions: Set<TopicPartition> { assignment.partitions.withLock { $0 } }
 
     /// Subscribes, then polls and handles batches until graceful shutdown or cancellation; then commits and closes.
     package func run() async throws {
         try await subscribe()
-        let stopping = self.stopping
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
                 await self.consumeLoop()
             } onGracefulShutdown: {
-                stopping.store(true, ordering: .releasing)
+                self.stopping.store(true, ordering: .releasing)
             }
         } onCancel: {
-            stopping.store(true, ordering: .releasing)
+            self.stopping.store(true, ordering: .releasing)
         }
         await close()
     }
 
     private func subscribe() async throws {
-        let handle = client.handle
+        let client = self.client
         let topics = configuration.topics
         let err = await thread.run { () -> rd_kafka_resp_err_t in
+            let handle = client.handle
             let list = rd_kafka_topic_partition_list_new(Int32(topics.count))!
             defer { rd_kafka_topic_partition_list_destroy(list) }
             for topic in topics { rd_kafka_topic_partition_list_add(list, topic, RD_KAFKA_PARTITION_UA) }
@@ -172,7 +172,6 @@ package final class KafkaConsumer: Service, Sendable {
     /// Waits for `duration` with every assigned partition paused, polling so the member keeps its
     /// group membership and serves rebalances. Returns any record that still arrived.
     private func pausedWait(_ duration: Duration) async -> [ConsumedRecord] {
-        let handle = client.handle
         let deadline = ContinuousClock.now + duration
         setPaused(true)
         var strays: [ConsumedRecord] = []
@@ -180,7 +179,6 @@ package final class KafkaConsumer: Service, Sendable {
             strays += await poll(max: configuration.maxBatch, timeout: .milliseconds(100))
         }
         setPaused(false)
-        _ = handle
         return strays
     }
 
@@ -219,10 +217,11 @@ package final class KafkaConsumer: Service, Sendable {
 
     /// Polls up to `max` records: waits up to `timeout` for the first, then takes what is already fetched.
     private func poll(max: Int, timeout: Duration) async -> [ConsumedRecord] {
-        let handle = client.handle
+        let client = self.client
         let logger = self.logger
         let firstTimeout = Int32(timeout.milliseconds)
         return await thread.run {
+            let handle = client.handle
             var records: [ConsumedRecord] = []
             records.reserveCapacity(max)
             var wait = firstTimeout
@@ -242,11 +241,10 @@ package final class KafkaConsumer: Service, Sendable {
 
     /// Commits what was handled and leaves the group.
     private func close() async {
-        let handle = client.handle
         let client = self.client
         await thread.run {
-            _ = rd_kafka_commit(handle, nil, 0)
-            _ = rd_kafka_consumer_close(handle)
+            _ = rd_kafka_commit(client.handle, nil, 0)
+            _ = rd_kafka_consumer_close(client.handle)
             client.destroy()
         }
         thread.stop()
@@ -257,23 +255,23 @@ package final class KafkaConsumer: Service, Sendable {
     /// partitions up, unless they were lost.
     private static func rebalance(
         handle: OpaquePointer, err: rd_kafka_resp_err_t, list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>,
-        assignment: Mutex<Set<TopicPartition>>, logger: Logger
+        assignment: PartitionAssignment, logger: Logger
     ) {
         let partitions = TopicPartitionList.partitions(of: list)
         let cooperative = String(cString: rd_kafka_rebalance_protocol(handle)) == "COOPERATIVE"
         switch err {
         case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
             if cooperative { consumeError(rd_kafka_incremental_assign(handle, list)) } else { _ = rd_kafka_assign(handle, list) }
-            assignment.withLock { $0.formUnion(partitions) }
+            assignment.partitions.withLock { $0.formUnion(partitions) }
             logger.info("Partitions assigned", metadata: ["partitions": "\(partitions.map(\.description).sorted())"])
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
             if rd_kafka_assignment_lost(handle) == 0 { _ = rd_kafka_commit(handle, nil, 0) }
             if cooperative { consumeError(rd_kafka_incremental_unassign(handle, list)) } else { _ = rd_kafka_assign(handle, nil) }
-            assignment.withLock { $0.subtract(partitions) }
+            assignment.partitions.withLock { $0.subtract(partitions) }
             logger.info("Partitions revoked", metadata: ["partitions": "\(partitions.map(\.description).sorted())"])
         default:
             _ = rd_kafka_assign(handle, nil)
-            assignment.withLock { $0.removeAll() }
+            assignment.partitions.withLock { $0.removeAll() }
             logger.error("Rebalance error", metadata: ["error": "\(String(cString: rd_kafka_err2name(err)))"])
         }
     }
@@ -281,6 +279,11 @@ package final class KafkaConsumer: Service, Sendable {
     private static func consumeError(_ error: OpaquePointer?) {
         if let error { rd_kafka_error_destroy(error) }
     }
+}
+
+/// The partitions a consumer owns, updated by the rebalance callback on the poll thread.
+final class PartitionAssignment: Sendable {
+    let partitions = Mutex<Set<TopicPartition>>([])
 }
 
 private let rdKafkaRebalanceCallback: @convention(c) (

@@ -100,18 +100,16 @@ package final class KafkaProducer: Service, Sendable {
 
     /// Serves delivery reports until graceful shutdown or cancellation, then flushes what is outstanding.
     package func run() async throws {
-        let handle = client.handle
-        let stopped = pollingStopped
         await withTaskCancellationHandler {
-            await cancelWhenGracefulShutdownOrStop {
+            await withGracefulShutdownHandler {
                 await self.thread.run {
-                    while !stopped.load(ordering: .acquiring) { rd_kafka_poll(handle, 50) }
+                    while !self.pollingStopped.load(ordering: .acquiring) { rd_kafka_poll(self.client.handle, 50) }
                 }
-            } stop: {
-                stopped.store(true, ordering: .releasing)
+            } onGracefulShutdown: {
+                self.pollingStopped.store(true, ordering: .releasing)
             }
         } onCancel: {
-            stopped.store(true, ordering: .releasing)
+            self.pollingStopped.store(true, ordering: .releasing)
         }
         await shutdown()
     }
@@ -124,10 +122,10 @@ package final class KafkaProducer: Service, Sendable {
             return isClosed
         }
         guard !alreadyClosed else { return }
-        let handle = client.handle
         let timeout = Int32(configuration.flushTimeout.milliseconds)
         let client = self.client
         let remaining = await thread.run { () -> Int32 in
+            let handle = client.handle
             rd_kafka_flush(handle, timeout)
             let left = rd_kafka_outq_len(handle)
             if left > 0 {
@@ -144,14 +142,5 @@ package final class KafkaProducer: Service, Sendable {
         } else {
             logger.info("Producer flushed and closed")
         }
-    }
-}
-
-/// Runs `body` until it returns; on graceful shutdown calls `stop` so that `body` can finish.
-func cancelWhenGracefulShutdownOrStop(_ body: @Sendable () async -> Void, stop: @escaping @Sendable () -> Void) async {
-    await withGracefulShutdownHandler {
-        await body()
-    } onGracefulShutdown: {
-        stop()
     }
 }

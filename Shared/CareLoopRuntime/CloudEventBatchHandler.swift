@@ -33,7 +33,7 @@ package struct CloudEventBatchHandler: RecordBatchHandler {
             }
             if handler.acceptedTypes.contains(event.type) {
                 events.append(InboundEvent(record: record, event: event))
-            } else if !EventType.allKnown.contains(event.type) {
+            } else if !event.type.isKnown {
                 rejections.append(
                     RecordRejection(record: record, errorClass: "unknown_type", message: "unknown event type '\(event.type.rawValue)'"))
             }

@@ -7,6 +7,8 @@ import Logging
 /// `docs/configuration.md` lists every key with its environment variable and default.
 package struct RuntimeSettings: Sendable {
     package var serviceName: String
+    /// `ce_source` of the events this service emits (`events.source`, default `careloop://<service>`).
+    package var eventSource: String
     package var logging: LoggingSettings
     package var adminHost: String
     package var adminPort: Int
@@ -29,6 +31,7 @@ package struct RuntimeSettings: Sendable {
     package init(identity: ServiceIdentity, settings: SettingsReader) throws(InvalidSettingError) {
         self.settings = settings
         serviceName = identity.name
+        eventSource = settings.string("events.source", default: "careloop://\(identity.name)")
         logging = try LoggingSettings(settings: settings)
         adminHost = settings.string("admin.host", default: "127.0.0.1")
         adminPort = try settings.int("admin.port", default: identity.defaultAdminPort, range: 0...65535)

@@ -23,7 +23,7 @@ package struct ServiceContext: Sendable {
 }
 
 /// The running parts of a service.
-package struct ServiceComponents: Sendable {
+package struct ServiceComponents {
     /// Event subscriptions; each runs its own consumer in the service's group.
     package var subscriptions: [EventSubscription] = []
     /// The public HTTP API, if the service has one.

@@ -1,3 +1,4 @@
+import Foundation
 import Configuration
 
 /// A setting that is missing or cannot be used; start-up stops with its one-line description.
