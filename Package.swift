@@ -17,6 +17,7 @@ let lifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "
 let postgres: Target.Dependency = .product(name: "PostgresNIO", package: "postgres-nio")
 let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
 let configuration: Target.Dependency = .product(name: "Configuration", package: "swift-configuration")
+let unixSignals: Target.Dependency = .product(name: "UnixSignals", package: "swift-service-lifecycle")
 
 var targets: [Target] = [
     .systemLibrary(
@@ -40,14 +41,14 @@ var targets: [Target] = [
         name: "CareLoopRuntime",
         dependencies: [
             "CareLoopKafka", "CareLoopStorage", "CareLoopContracts", log, metrics, lifecycle, hummingbird,
-            configuration, postgres,
+            configuration, postgres, unixSignals,
             .product(name: "Prometheus", package: "swift-prometheus"),
         ],
         path: "Shared/CareLoopRuntime"
     ),
     .target(
         name: "CareLoopDevBroker",
-        dependencies: ["CareLoopKafka", "CareLoopContracts", "CareLoopRuntime", "CRdKafka", log, hummingbird, lifecycle],
+        dependencies: ["CareLoopKafka", "CareLoopContracts", "CareLoopRuntime", "CRdKafka", log, hummingbird, lifecycle, unixSignals],
         path: "Shared/DevBroker/CareLoopDevBroker"
     ),
     .executableTarget(

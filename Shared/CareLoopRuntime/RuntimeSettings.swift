@@ -21,7 +21,7 @@ package struct RuntimeSettings: Sendable {
     /// Template for every consumer of this service (group and topics are filled per subscription).
     package var consumerTuning: ConsumerConfiguration
     package var database: DatabaseConfiguration
-    package var outbox: OutboxRelayConfiguration
+    package var outbox: OutboxRelay.Configuration
     /// How long start-up waits for PostgreSQL before giving up.
     package var databaseStartupTimeout: Duration
     /// The raw settings, for service-specific keys.
@@ -74,7 +74,7 @@ package struct RuntimeSettings: Sendable {
         database.poolSize = try settings.int("database.poolSize", default: database.poolSize, range: 1...200)
         databaseStartupTimeout = try settings.milliseconds("database.startupTimeoutMs", default: .seconds(60), range: 0...600_000)
 
-        outbox = OutboxRelayConfiguration()
+        outbox = OutboxRelay.Configuration()
         outbox.batchSize = try settings.int("outbox.batchSize", default: outbox.batchSize, range: 1...10_000)
         outbox.pollInterval = try settings.milliseconds("outbox.pollIntervalMs", default: outbox.pollInterval, range: 10...600_000)
         outbox.retention = .seconds(try settings.int("outbox.retentionHours", default: 24, range: 1...24 * 365) * 3600)

@@ -7,6 +7,7 @@ import Metrics
 import PostgresNIO
 import Prometheus
 import ServiceLifecycle
+import UnixSignals
 
 /// Starts a CareLoop service: settings, logging, metrics, database and migrations, Kafka producer,
 /// outbox relay, consumers, HTTP API and admin port, all in one `ServiceGroup` with graceful shutdown
@@ -40,10 +41,10 @@ package enum ServiceRunner {
         _ definition: some ServiceDefinition, settings: RuntimeSettings, registry: PrometheusCollectorRegistry, logger: Logger,
         onAdminRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
-        let database = Database(configuration: settings.database, logger: logger)
+        let database = try Database(configuration: settings.database, logger: logger)
         let producer = try KafkaProducer(client: settings.kafka, configuration: settings.producer, logger: logger)
         try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { await database.run() }
+            group.addTask { try await database.run() }
             try await migrate(definition, database: database, settings: settings, logger: logger)
             let context = ServiceContext(database: database, producer: producer, settings: settings, logger: logger)
             let components = try await definition.components(context: context)
@@ -95,11 +96,10 @@ package enum ServiceRunner {
         _ definition: some ServiceDefinition, database: Database, settings: RuntimeSettings, logger: Logger
     ) async throws {
         let deadline = ContinuousClock.now + settings.databaseStartupTimeout
-        let migrator = Migrator(database: database, schema: settings.database.schema, logger: logger)
+        let migrator = Migrator(configuration: settings.database, logger: logger)
         while true {
             do {
-                try await migrator.migrate(component: "careloop", migrations: PlatformMigrations.all)
-                try await migrator.migrate(component: settings.serviceName, migrations: definition.migrations)
+                try await migrator.migrate(service: settings.serviceName, migrations: definition.migrations)
                 return
             } catch where Database.isTransient(error) && ContinuousClock.now < deadline {
                 logger.warning("Database not reachable yet; retrying", metadata: ["error": "\(error)"])

@@ -47,7 +47,7 @@ package enum KafkaTestCluster {
     /// A logger for tests: warnings and above unless `CARELOOP_TEST_LOG_LEVEL` says otherwise.
     package static var logger: Logger {
         var logger = Logger(label: "careloop.test")
-        logger.logLevel = ProcessInfo.processInfo.environment["CARELOOP_TEST_LOG_LEVEL"].flatMap(Logger.Level.init) ?? .warning
+        logger.logLevel = ProcessInfo.processInfo.environment["CARELOOP_TEST_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
         return logger
     }
 }

@@ -3,6 +3,7 @@ import CareLoopRuntime
 import Foundation
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 /// The dev broker process: a mock cluster with every CareLoop topic and its `.dlt`, the bootstrap
 /// address in a file, and the fault-injection control API, until SIGTERM or SIGINT.
@@ -24,7 +25,7 @@ package enum DevBroker {
         do {
             let cluster = try MockCluster(brokers: configuration.brokers)
             defer { cluster.shutdown() }
-            for topic in Topic.all.flatMap({ [$0, Topic.deadLetter(of: $0)] }) {
+            for topic in Topic.allPublic.flatMap({ [$0.rawValue, $0.deadLetter.rawValue] }) {
                 try cluster.createTopic(topic, partitions: configuration.partitions[topic] ?? configuration.defaultPartitions)
             }
             for (topic, count) in configuration.partitions where cluster.topics[topic] == nil {
@@ -38,7 +39,7 @@ package enum DevBroker {
                 let url = "http://\(configuration.controlHost):\(port)"
                 try? writeAtomically(url, to: configuration.controlFile)
                 print("control=\(url)")
-                fflush(stdout)
+                fflush(nil)
             }
             defer { try? FileManager.default.removeItem(atPath: configuration.controlFile) }
             let group = ServiceGroup(services: [control], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
