@@ -30,7 +30,7 @@ package enum ServiceRunner {
             try await run(definition, settings: settings, registry: registry, logger: logger)
             return 0
         } catch {
-            logger.critical("Service stopped on error", metadata: ["error": "\(error)"])
+            logger.critical("Service stopped on error", metadata: ["error": "\(String(reflecting: error))"])
             return 1
         }
     }
