@@ -5,7 +5,8 @@ import Foundation
 ///
 /// Category, severity, department and deadlines are provisional until routing decides them: the
 /// category hint (or `unclassified`), `ordinary`, customer service (first-contact owner) and the
-/// default "113" clock counted in wall time from registration.
+/// default "113" clock counted in wall time from registration. Title and description travel with
+/// personal data redacted (routing classifies on them; owners' names and phones never leave intake).
 package struct CaseRegistration: Sendable {
     /// Provisional deadlines until routing computes the real ones.
     package var provisionalAcknowledge: Duration = .seconds(3600)
@@ -37,8 +38,8 @@ package struct CaseRegistration: Sendable {
             occurredAt: Timestamp(registeredAt),
             ownerID: submission.owner.id,
             channel: submission.channel,
-            title: submission.title,
-            description: submission.description,
+            title: submission.title.map { PersonalDataRedaction.redact($0, ownerName: submission.owner.name) },
+            description: PersonalDataRedaction.redact(submission.description, ownerName: submission.owner.name),
             categoryHint: submission.categoryHint,
             inspectionBatch: submission.inspection?.batch,
             attachmentsCount: submission.attachments?.count ?? 0,
