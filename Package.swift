@@ -84,7 +84,10 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "CareLoopRuntimeTests",
-        dependencies: ["CareLoopRuntime", configuration, hummingbird, .product(name: "HummingbirdTesting", package: "hummingbird")],
+        dependencies: [
+            "CareLoopRuntime", "CareLoopKafka", "CareLoopStorage", configuration, hummingbird,
+            .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Prometheus", package: "swift-prometheus"),
+        ],
         path: "Tests/CareLoopRuntimeTests"
     ),
     .testTarget(
