@@ -2,7 +2,7 @@
 # Installs what CareLoop needs on a Debian/Ubuntu machine, only what is missing. Idempotent.
 # The Swift toolchain (6.x) must already be on PATH: it is not an apt package.
 set -euo pipefail
-packages=(librdkafka-dev libpq-dev pkg-config postgresql postgresql-contrib curl kcat python3)
+packages=(librdkafka-dev libpq-dev pkg-config postgresql postgresql-contrib curl kcat python3 python3-yaml)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -17,6 +17,10 @@ fi
 if ! command -v swift >/dev/null 2>&1; then
     echo "setup: the Swift 6 toolchain is not on PATH (install it from swift.org, then run this again)" >&2
     exit 1
+fi
+if ! python3 -c 'import yaml' >/dev/null 2>&1; then
+    echo "setup: installing PyYAML for deploy/validate.py"
+    python3 -m pip install --quiet pyyaml
 fi
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 if [ -z "$pg_bin" ]; then
