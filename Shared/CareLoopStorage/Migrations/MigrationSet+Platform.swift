@@ -1,0 +1,53 @@
+extension MigrationSet {
+    /// The platform's built-in tables: the transactional outbox and the inbox (component `careloop`).
+    ///
+    /// Every service applies them before its own migrations.
+    package static let platform = MigrationSet(
+        component: "careloop",
+        migrations: [
+            Migration(
+                version: 1,
+                name: "create_outbox",
+                sql: """
+                    CREATE TABLE outbox (
+                        id bigserial PRIMARY KEY,
+                        topic text NOT NULL,
+                        key bytea,
+                        value bytea NOT NULL,
+                        headers jsonb NOT NULL DEFAULT '[]',
+                        created_at timestamptz NOT NULL DEFAULT now(),
+                        sent_at timestamptz
+                    );
+                    -- The relay reads unsent rows in id order; sent rows drop out of this index.
+                    CREATE INDEX outbox_unsent_idx ON outbox (id) WHERE sent_at IS NULL;
+                    -- Wakes the relay (LISTEN careloop_outbox_<schema>) when the inserting transaction commits.
+                    CREATE FUNCTION careloop_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        PERFORM pg_notify(left('careloop_outbox_' || TG_TABLE_SCHEMA, 63), '');
+                        RETURN NULL;
+                    END
+                    $$;
+                    CREATE TRIGGER outbox_notify AFTER INSERT ON outbox
+                        FOR EACH STATEMENT EXECUTE FUNCTION careloop_outbox_notify();
+                    """
+            ),
+            Migration(
+                version: 2,
+                name: "create_inbox",
+                sql: """
+                    CREATE TABLE inbox (
+                        source text NOT NULL,
+                        event_id text NOT NULL,
+                        topic text NOT NULL,
+                        partition int NOT NULL,
+                        "offset" bigint NOT NULL,
+                        processed_at timestamptz NOT NULL DEFAULT now(),
+                        PRIMARY KEY (source, event_id)
+                    );
+                    -- Retention cleanup deletes by age.
+                    CREATE INDEX inbox_processed_at_idx ON inbox (processed_at);
+                    """
+            ),
+        ]
+    )
+}

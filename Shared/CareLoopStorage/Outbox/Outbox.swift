@@ -1,0 +1,114 @@
+import Logging
+import PostgresNIO
+
+/// The transactional outbox: Kafka records written in the same transaction as the state change they announce,
+/// published afterwards by the ``OutboxRelay``.
+///
+/// The table (`outbox`, created by ``MigrationSet/platform``) lives in the service's schema; a statement trigger
+/// notifies channel ``notificationChannel(schema:)`` when an inserting transaction commits.
+package enum Outbox {
+    /// The LISTEN/NOTIFY channel that announces new rows in `schema`'s outbox (at most 63 bytes, like the trigger's).
+    package static func notificationChannel(schema: String) -> String {
+        String(decoding: ("careloop_outbox_" + schema).utf8.prefix(63), as: UTF8.self)
+    }
+
+    /// Stores `messages`, in order, inside the caller's transaction on `connection`: one round trip.
+    ///
+    /// Nothing is published unless that transaction commits.
+    package static func enqueue(
+        _ messages: [OutboxMessage], connection: PostgresConnection, logger: Logger = .storageSilent
+    ) async throws {
+        guard !messages.isEmpty else { return }
+        var topics: [String] = []
+        var hasKeys: [Bool] = []
+        var keys: [ByteBuffer] = []
+        var values: [ByteBuffer] = []
+        var headers: [String] = []
+        for message in messages {
+            topics.append(message.topic)
+            hasKeys.append(message.key != nil)
+            keys.append(ByteBuffer(bytes: message.key ?? []))
+            values.append(ByteBuffer(bytes: message.value))
+            headers.append(try OutboxHeaders.encode(message.headers))
+        }
+        try await connection.query(
+            """
+            INSERT INTO outbox (topic, key, value, headers)
+            SELECT m.topic, CASE WHEN m.has_key THEN m.key END, m.value, m.headers::jsonb
+            FROM unnest(\(topics)::text[], \(hasKeys)::bool[], \(keys)::bytea[], \(values)::bytea[], \(headers)::text[])
+                WITH ORDINALITY AS m(topic, has_key, key, value, headers, position)
+            ORDER BY m.position
+            """,
+            logger: logger
+        )
+    }
+
+    /// Number of rows not yet published (served by the partial index on unsent rows).
+    package static func pendingCount(connection: PostgresConnection, logger: Logger = .storageSilent) async throws -> Int {
+        try await connection.queryValue(
+            "SELECT count(*) FROM outbox WHERE sent_at IS NULL", as: Int.self, logger: logger) ?? 0
+    }
+
+    /// Deletes rows published more than `age` ago and returns how many; unsent rows are never deleted.
+    @discardableResult
+    package static func deleteSent(
+        olderThan age: Duration, connection: PostgresConnection, logger: Logger = .storageSilent
+    ) async throws -> Int {
+        try await connection.queryValue(
+            """
+            WITH deleted AS (
+                DELETE FROM outbox WHERE sent_at < now() - make_interval(secs => \(age.inSeconds)) RETURNING 1
+            )
+            SELECT count(*) FROM deleted
+            """,
+            as: Int.self, logger: logger
+        ) ?? 0
+    }
+
+    /// Takes the relay's transaction-scoped advisory lock for `schema` if no other relay holds it.
+    static func tryLockRelay(schema: String, connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        let key = StableHash.advisoryLockKey("outbox-relay", schema: schema)
+        return try await connection.queryValue(
+            "SELECT pg_try_advisory_xact_lock(\(key))", as: Bool.self, logger: logger) ?? false
+    }
+
+    /// Up to `limit` unsent rows in id order, locked until the transaction ends.
+    static func lockUnsent(limit: Int, connection: PostgresConnection, logger: Logger) async throws -> [OutboxRow] {
+        let rows = try await connection.query(
+            """
+            SELECT id, topic, key, value, headers::text
+            FROM outbox WHERE sent_at IS NULL
+            ORDER BY id LIMIT \(limit)
+            FOR UPDATE
+            """,
+            logger: logger
+        )
+        var result: [OutboxRow] = []
+        for try await (id, topic, key, value, headers) in rows.decode((Int64, String, ByteBuffer?, ByteBuffer, String).self) {
+            let message = OutboxMessage(
+                topic: topic, key: key.map { Array($0.readableBytesView) }, value: Array(value.readableBytesView),
+                headers: try OutboxHeaders.decode(headers))
+            result.append(OutboxRow(id: id, message: message))
+        }
+        return result
+    }
+
+    /// Marks the rows `ids` as published now.
+    static func markSent(ids: [Int64], connection: PostgresConnection, logger: Logger) async throws {
+        guard !ids.isEmpty else { return }
+        try await connection.query("UPDATE outbox SET sent_at = now() WHERE id = ANY(\(ids)::int8[])", logger: logger)
+    }
+}
+
+/// One stored outbox row.
+struct OutboxRow: Sendable {
+    var id: Int64
+    var message: OutboxMessage
+}
+
+extension Duration {
+    /// The duration in seconds, with fractions.
+    var inSeconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,231 @@
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// Publishes the outbox of one schema to Kafka, in id order, at least once.
+///
+/// Every replica of a service runs one; a transaction-scoped advisory lock lets only one of them work at a time,
+/// the others stand by and take over within ``Configuration-swift.struct/pollInterval``. A batch is: lock, read up
+/// to ``Configuration-swift.struct/batchSize`` unsent rows `FOR UPDATE`, publish them, mark the delivered ones
+/// (see ``OutboxDeliveryPlan``), commit. The relay wakes on the outbox trigger's NOTIFY (one pooled connection
+/// listens), polls as a fallback, loops at once while batches come back full, and backs off after failures.
+/// Now and then it deletes rows sent longer ago than the retention.
+///
+/// Graceful shutdown lets the batch in flight finish (its publications are marked), then ``run()`` returns.
+/// - Important: In a `ServiceGroup`, list the ``Database`` before the relay, so the pool outlives it.
+package struct OutboxRelay: Service {
+    /// Batch size, timings and retention.
+    package struct Configuration: Sendable {
+        /// Rows read and published per batch.
+        package var batchSize = 500
+        /// Longest wait between batches when no notification arrives.
+        package var pollInterval: Duration = .seconds(1)
+        /// First delay after a failed batch (doubling up to ``maximumBackoff``).
+        package var initialBackoff: Duration = .milliseconds(100)
+        /// Longest delay after repeated failures.
+        package var maximumBackoff: Duration = .seconds(30)
+        /// How long sent rows are kept.
+        package var retention: Duration = .seconds(24 * 60 * 60)
+        /// How often sent rows older than ``retention`` are deleted.
+        package var cleanupInterval: Duration = .seconds(10 * 60)
+
+        /// The defaults.
+        package init() {}
+    }
+
+    private let database: Database
+    private let publisher: any OutboxPublisher
+    private let configuration: Configuration
+    private let logger: Logger
+    private let metrics: OutboxRelayMetrics
+
+    /// Creates a relay for `database`'s schema.
+    package init(
+        database: Database, publisher: any OutboxPublisher, configuration: Configuration = .init(), logger: Logger
+    ) {
+        self.database = database
+        self.publisher = publisher
+        self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: "schema"] = "\(database.schema)"
+        self.logger = logger
+        self.metrics = OutboxRelayMetrics(schema: database.schema)
+    }
+
+    /// Relays until graceful shutdown (after the batch in flight) or cancellation.
+    package func run() async throws {
+        // One pending wake-up is enough: a batch reads everything committed before it starts.
+        let (wakeUps, wakeUp) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        await withDiscardingTaskGroup { group in
+            group.addTask { await listen(wakeUp: wakeUp) }
+            group.addTask { await poll(wakeUp: wakeUp) }
+            await withGracefulShutdownHandler {
+                await relay(wakeUps: wakeUps)
+            } onGracefulShutdown: {
+                wakeUp.finish()
+            }
+            group.cancelAll()
+        }
+        logger.info("Outbox relay stopped")
+    }
+
+    /// Runs batches until shutdown: at once after a full batch, after a back-off after a failure, otherwise on
+    /// the next wake-up.
+    private func relay(wakeUps: AsyncStream<Void>) async {
+        var wakeUps = wakeUps.makeAsyncIterator()
+        var backoff = Backoff(initial: configuration.initialBackoff, maximum: configuration.maximumBackoff)
+        var housekeeping = Housekeeping(now: .now)
+        logger.info("Outbox relay started", metadata: ["batch_size": "\(configuration.batchSize)"])
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let outcome: BatchOutcome
+            do {
+                outcome = try await relayBatch()
+            } catch {
+                guard !Task.isCancelled else { return }
+                outcome = .failed
+                logger.error(
+                    "Outbox batch failed",
+                    metadata: [
+                        "error": "\(String(reflecting: error))", "transient": "\(Database.isTransient(error))",
+                    ])
+            }
+            if outcome != .standingBy {
+                await housekeeping.run(self, now: .now)
+            }
+            switch outcome {
+            case .full:
+                backoff.reset()
+            case .drained, .standingBy:
+                backoff.reset()
+                guard await wakeUps.next() != nil else { return }
+            case .failed:
+                let delay = backoff.nextDelay()
+                // Graceful shutdown ends the wait early; the loop condition then ends the relay.
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
+            }
+        }
+    }
+
+    /// What one batch found.
+    private enum BatchOutcome: Equatable {
+        /// The batch was full: more rows are probably waiting.
+        case full
+        /// Fewer rows than a batch: the outbox is empty (or holds only failed rows) until the next wake-up.
+        case drained
+        /// Another relay holds the lock.
+        case standingBy
+        /// Publishing or the database failed for at least one row.
+        case failed
+    }
+
+    private func relayBatch() async throws -> BatchOutcome {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let schema = database.schema
+        let outcome: BatchOutcome = try await database.withTransaction { connection in
+            guard try await Outbox.tryLockRelay(schema: schema, connection: connection, logger: logger) else {
+                return .standingBy
+            }
+            let rows = try await Outbox.lockUnsent(
+                limit: configuration.batchSize, connection: connection, logger: logger)
+            guard !rows.isEmpty else { return .drained }
+            let results = await publisher.publish(rows.map(\.message))
+            let plan = OutboxDeliveryPlan(rows: rows.map { ($0.id, $0.message.key) }, results: results)
+            try await Outbox.markSent(ids: plan.deliveredIDs, connection: connection, logger: logger)
+            metrics.record(plan)
+            logBatch(rows: rows, plan: plan, results: results)
+            if plan.failed > 0 { return .failed }
+            return rows.count >= configuration.batchSize ? .full : .drained
+        }
+        if outcome != .standingBy {
+            metrics.recordBatch(duration: clock.now - start)
+        }
+        return outcome
+    }
+
+    private func logBatch(rows: [OutboxRow], plan: OutboxDeliveryPlan, results: [Result<Void, any Error>]) {
+        let metadata: Logger.Metadata = [
+            "rows": "\(rows.count)", "published": "\(plan.deliveredIDs.count)", "failed": "\(plan.failed)",
+            "held_back": "\(plan.heldBack)", "first_id": "\(rows[0].id)", "last_id": "\(rows[rows.count - 1].id)",
+        ]
+        guard plan.failed > 0 else {
+            logger.debug("Outbox batch published", metadata: metadata)
+            return
+        }
+        let failures = zip(rows, results).compactMap { row, result -> String? in
+            guard case .failure(let error) = result else { return nil }
+            return "\(row.id) (\(row.message.topic)): \(String(reflecting: error))"
+        }
+        var warning = metadata
+        warning["first_failure"] = "\(failures.first ?? "missing result")"
+        logger.warning("Outbox batch partly failed; failed rows stay unsent", metadata: warning)
+    }
+
+    /// Keeps LISTENing on the outbox channel and wakes the relay on every notification (and once each time the
+    /// LISTEN starts, for rows committed while nobody listened). Reconnects with back-off.
+    private func listen(wakeUp: AsyncStream<Void>.Continuation) async {
+        let channel = Outbox.notificationChannel(schema: database.schema)
+        var backoff = Backoff(initial: configuration.initialBackoff, maximum: configuration.maximumBackoff)
+        while !Task.isCancelled {
+            do {
+                try await database.withConnection { connection in
+                    try await connection.listen(on: channel) { notifications in
+                        wakeUp.yield()
+                        for try await _ in notifications {
+                            wakeUp.yield()
+                        }
+                    }
+                }
+                backoff.reset()
+            } catch {
+                guard !Task.isCancelled else { return }
+                logger.warning(
+                    "Outbox LISTEN failed; polling until it is back",
+                    metadata: ["channel": "\(channel)", "error": "\(String(reflecting: error))"])
+                try? await Task.sleep(for: backoff.nextDelay())
+            }
+        }
+    }
+
+    /// Wakes the relay every poll interval, in case a notification was missed.
+    private func poll(wakeUp: AsyncStream<Void>.Continuation) async {
+        while (try? await Task.sleep(for: configuration.pollInterval)) != nil {
+            wakeUp.yield()
+        }
+    }
+
+    /// Pending-gauge updates (at most once per poll interval) and retention cleanup (every cleanup interval).
+    private struct Housekeeping {
+        var nextGaugeUpdate: ContinuousClock.Instant
+        var nextCleanup: ContinuousClock.Instant
+
+        init(now: ContinuousClock.Instant) {
+            nextGaugeUpdate = now
+            nextCleanup = now
+        }
+
+        mutating func run(_ relay: OutboxRelay, now: ContinuousClock.Instant) async {
+            do {
+                if now >= nextGaugeUpdate {
+                    nextGaugeUpdate = now + relay.configuration.pollInterval
+                    let pending = try await relay.database.withConnection { connection in
+                        try await Outbox.pendingCount(connection: connection, logger: relay.logger)
+                    }
+                    relay.metrics.recordPending(pending)
+                }
+                if now >= nextCleanup {
+                    nextCleanup = now + relay.configuration.cleanupInterval
+                    let deleted = try await relay.database.withConnection { connection in
+                        try await Outbox.deleteSent(
+                            olderThan: relay.configuration.retention, connection: connection, logger: relay.logger)
+                    }
+                    relay.logger.debug("Deleted sent outbox rows past retention", metadata: ["rows": "\(deleted)"])
+                }
+            } catch {
+                guard !Task.isCancelled else { return }
+                relay.logger.warning(
+                    "Outbox housekeeping failed", metadata: ["error": "\(String(reflecting: error))"])
+            }
+        }
+    }
+}

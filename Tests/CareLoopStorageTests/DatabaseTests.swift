@@ -1,0 +1,118 @@
+import CareLoopStorage
+import CareLoopTestSupport
+import PostgresNIO
+import Testing
+
+@Suite(.timeLimit(.minutes(1)))
+struct DatabaseTests {
+    struct HandlerFailure: Error, Equatable {}
+
+    @Test func pooledConnectionsWorkInTheServiceSchema() async throws {
+        try await PostgresTestCluster.withDatabase(prefix: "search_path", migrations: []) { database in
+            let schema = try await database.scalar("SELECT current_schema()", as: String.self)
+            #expect(schema == database.schema)
+        }
+    }
+
+    @Test func transactionCommitsWhenTheBodyReturns() async throws {
+        try await PostgresTestCluster.withDatabase(prefix: "commit", migrations: []) { database in
+            try await database.execute("CREATE TABLE notes (text text)")
+            try await database.withTransaction { connection in
+                _ = try await connection.query("INSERT INTO notes VALUES ('kept')", logger: PostgresTestCluster.logger)
+            }
+            let rows = try await database.scalar("SELECT count(*) FROM notes", as: Int.self)
+            #expect(rows == 1)
+        }
+    }
+
+    @Test func transactionRollsBackAndRethrowsTheBodysError() async throws {
+        try await PostgresTestCluster.withDatabase(prefix: "rollback", migrations: []) { database in
+            try await database.execute("CREATE TABLE notes (text text)")
+            // One connection, so the statement after the failed transaction runs on the same one.
+            var single = database.configuration
+            single.poolSize = 1
+            let singleConnection = try Database(configuration: single, logger: PostgresTestCluster.logger)
+
+            try await withRunning([singleConnection]) {
+                await #expect(throws: HandlerFailure()) {
+                    try await singleConnection.withTransaction { connection in
+                        _ = try await connection.query("INSERT INTO notes VALUES ('lost')", logger: PostgresTestCluster.logger)
+                        throw HandlerFailure()
+                    }
+                }
+                try await singleConnection.execute("INSERT INTO notes VALUES ('after')")
+            }
+
+            // Seen from another pool: the failed insert is gone, and the connection was out of the transaction.
+            let notes = try await database.scalar("SELECT string_agg(text, ',') FROM notes", as: String.self)
+            #expect(notes == "after")
+        }
+    }
+
+    @Test func sqlErrorsAreNotTransient() async throws {
+        try await PostgresTestCluster.withDatabase(prefix: "sql_error", migrations: []) { database in
+            let syntax = await #expect(throws: PSQLError.self) {
+                try await database.withConnection { connection in
+                    try await connection.query("SELEC 1", logger: PostgresTestCluster.logger)
+                }
+            }
+            let constraint = await #expect(throws: PSQLError.self) {
+                try await database.withConnection { connection in
+                    try await connection.query("SELECT 1 / 0", logger: PostgresTestCluster.logger)
+                }
+            }
+            #expect(syntax.map(Database.isTransient) == false)
+            #expect(constraint.map(Database.isTransient) == false)
+            #expect(Database.isTransient(HandlerFailure()) == false)
+        }
+    }
+
+    @Test func serverSideDisconnectIsTransient() async throws {
+        try await PostgresTestCluster.withDatabase(prefix: "terminated", migrations: []) { database in
+            // The server ends the backend (as on a restart) while the statement's result is read.
+            let error = await #expect(throws: PSQLError.self) {
+                try await database.scalar("SELECT pg_terminate_backend(pg_backend_pid())", as: Bool.self)
+            }
+            #expect(error.map(Database.isTransient) == true, "\(String(reflecting: error))")
+            #expect(error?.serverInfo?[.sqlState] == "57P01")  // admin_shutdown
+            // Retrying later works: the pool replaces the dead connection.
+            let recovered = await eventually { (try? await database.scalar("SELECT 1", as: Int.self)) == 1 }
+            #expect(recovered)
+        }
+    }
+
+    @Test func refusedConnectionIsTransient() async throws {
+        let closedPort = DatabaseConfiguration(
+            host: "127.0.0.1", port: 1, user: "postgres", password: nil, database: "postgres", schema: "unused")
+
+        let error = await #expect(throws: (any Error).self) {
+            try await Migrator(configuration: closedPort, logger: PostgresTestCluster.logger).migrate([.platform])
+        }
+
+        #expect(error.map(Database.isTransient) == true, "\(String(reflecting: error))")
+    }
+
+    @Test(arguments: ["", "Intake", "1intake", "intake-service", "intake; DROP TABLE x", String(repeating: "a", count: 64)])
+    func rejectsSchemaNamesThatNeedQuoting(_ schema: String) {
+        let configuration = DatabaseConfiguration(
+            host: "localhost", user: "u", password: nil, database: "careloop", schema: schema)
+
+        #expect(throws: StorageError.self) { try configuration.validate() }
+    }
+
+    @Test func clientConfigurationSetsTheSearchPathAndPoolSize() throws {
+        var configuration = DatabaseConfiguration(
+            host: "db", port: 6432, user: "careloop_intake", password: "secret", database: "careloop", schema: "intake")
+        configuration.poolSize = 7
+
+        let client = configuration.clientConfiguration
+
+        #expect(client.host == "db")
+        #expect(client.port == 6432)
+        #expect(client.options.maximumConnections == 7)
+        #expect(client.options.additionalStartupParameters.contains { $0 == ("search_path", "intake") })
+        #expect(try configuration.connectionConfiguration().options.additionalStartupParameters.contains {
+            $0 == ("search_path", "intake")
+        })
+    }
+}
