@@ -20,6 +20,14 @@ package struct CloudEventBatchHandler: RecordBatchHandler {
         self.logger = logger
     }
 
+    /// Why an event type cannot be on `topic`: unknown to this contract version, or a type of another topic.
+    /// Types of topics outside the contract (private topics) are not judged.
+    static func typeProblem(_ type: EventType, topic: String) -> String? {
+        guard type.isKnown else { return "unknown event type '\(type.rawValue)'" }
+        guard let home = type.topic, Topic(rawValue: topic).isKnown, home.rawValue != topic else { return nil }
+        return "event type '\(type.rawValue)' belongs on \(home.rawValue), not \(topic)"
+    }
+
     package func handle(_ records: [ConsumedRecord]) async throws -> [RecordRejection] {
         var rejections: [RecordRejection] = []
         var events: [InboundEvent] = []
@@ -31,12 +39,11 @@ package struct CloudEventBatchHandler: RecordBatchHandler {
                 rejections.append(RecordRejection(record: record, errorClass: "invalid_cloudevent", message: "\(error)"))
                 continue
             }
-            if handler.acceptedTypes.contains(event.type) {
+            if let problem = Self.typeProblem(event.type, topic: record.topic) {
+                rejections.append(RecordRejection(record: record, errorClass: DeadLetterErrorClass.unknownType.rawValue, message: problem))
+            } else if handler.acceptedTypes.contains(event.type) {
                 events.append(InboundEvent(record: record, event: event))
-            } else if !event.type.isKnown {
-                rejections.append(
-                    RecordRejection(record: record, errorClass: "unknown_type", message: "unknown event type '\(event.type.rawValue)'"))
-            }
+            }  // a type of this topic that this service does not act on: skipped
         }
         guard !events.isEmpty else { return rejections }
 
@@ -49,9 +56,13 @@ package struct CloudEventBatchHandler: RecordBatchHandler {
         let logger = self.logger
         let (fresh, domainRejections) = try await database.withTransaction { connection in
             let firstSeen = try await Inbox.claim(keys, connection: connection)
-            let fresh = events.indices.filter { firstSeen.contains($0) }.map { events[$0] }
+            let freshIndices = events.indices.filter { firstSeen.contains($0) }
+            let fresh = freshIndices.map { events[$0] }
             guard !fresh.isEmpty else { return ([InboundEvent](), [EventRejection]()) }
-            return (fresh, try await handler.apply(fresh, connection: connection, logger: logger))
+            let rejected = try await handler.apply(fresh, connection: connection, logger: logger)
+            // A rejected event leaves no trace, so a corrected resend or a replayed dead letter is handled anew.
+            try await Inbox.release(rejected.map { keys[freshIndices[$0.index]] }, connection: connection)
+            return (fresh, rejected)
         }
         let duplicates = events.count - fresh.count
         if duplicates > 0 {

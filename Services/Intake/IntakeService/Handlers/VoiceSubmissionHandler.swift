@@ -25,7 +25,7 @@ struct VoiceSubmissionHandler: CloudEventHandler {
             switch VoiceSubmission.parse(json: inbound.event.data, now: registeredAt) {
             case .success(let parsed): submission = parsed
             case .failure(let errors):
-                rejections.append(EventRejection(index: index, errorClass: "validation", message: errors.description))
+                rejections.append(EventRejection(index: index, validationErrors: errors))
                 continue
             }
             let caseID = UUIDv7.make(at: registeredAt)

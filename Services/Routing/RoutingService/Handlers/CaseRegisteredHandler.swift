@@ -16,7 +16,7 @@ struct CaseRegisteredHandler: CloudEventHandler {
             switch CaseEventData.parse(json: inbound.event.data) {
             case .success(let parsed): data = parsed
             case .failure(let errors):
-                rejections.append(EventRejection(index: index, errorClass: "validation", message: errors.description))
+                rejections.append(EventRejection(index: index, validationErrors: errors))
                 continue
             }
             guard let caseID = UUID(uuidString: data.caseID) else {
