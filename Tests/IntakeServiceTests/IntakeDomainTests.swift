@@ -29,6 +29,7 @@ struct IntakeDomainTests {
             ("电话 138 0013 8000，谢谢", "电话 [phone]，谢谢"),
             ("mail li.wei@example.com now", "mail [email] now"),
             ("Li Wei here, unit 1203", "[name] here, unit 1203"),
+            ("this is li wei again", "this is [name] again"),
             ("Tap leaks in unit 1203 since 2026", "Tap leaks in unit 1203 since 2026"),
         ])
     func redaction(input: String, expected: String) {

@@ -22,6 +22,20 @@ extension Database {
         }
     }
 
+    /// Whether `error` means the server ended the session (a `FATAL` or `PANIC` error, or a closed connection).
+    static func endsSession(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError else { return false }
+        switch error.code {
+        case .server:
+            let severity = error.serverInfo?[.severity]
+            return severity == "FATAL" || severity == "PANIC"
+        case .connectionError, .serverClosedConnection, .uncleanShutdown:
+            return true
+        default:
+            return false
+        }
+    }
+
     private static func isTransient(_ error: PSQLError) -> Bool {
         switch error.code {
         case .server:

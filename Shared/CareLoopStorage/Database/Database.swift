@@ -35,7 +35,14 @@ package struct Database: Service {
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> sending Result
     ) async throws -> sending Result {
-        try await client.withConnection(isolation: isolation, body)
+        try await client.withConnection(isolation: isolation) { connection in
+            do {
+                return try await body(connection)
+            } catch {
+                await Self.closeIfLost(connection, after: error)
+                throw error
+            }
+        }
     }
 
     /// Runs `body` in one transaction on one leased connection: `COMMIT` when it returns, `ROLLBACK` when it throws.
@@ -45,8 +52,17 @@ package struct Database: Service {
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> sending Result
     ) async throws -> sending Result {
-        try await client.withConnection(isolation: isolation) { connection in
+        try await withConnection(isolation: isolation) { connection in
             try await connection.inTransaction(logger: logger, isolation: isolation, body)
         }
+    }
+
+    /// Closes `connection` before it goes back to the pool when `error` says the server ended its session.
+    ///
+    /// postgres-nio 1.33 can hand such a connection out again before it notices the close, and a query on it
+    /// then never completes; a closed connection fails fast and is replaced.
+    private static func closeIfLost(_ connection: PostgresConnection, after error: any Error) async {
+        guard endsSession(error) else { return }
+        try? await connection.close()
     }
 }

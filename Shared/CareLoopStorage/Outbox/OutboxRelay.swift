@@ -64,6 +64,7 @@ package struct OutboxRelay: Service {
             } onGracefulShutdown: {
                 wakeUp.finish()
             }
+            logger.debug("Outbox relay loop ended; stopping the listener")
             group.cancelAll()
         }
         logger.info("Outbox relay stopped")
@@ -170,6 +171,7 @@ package struct OutboxRelay: Service {
             do {
                 try await database.withConnection { connection in
                     try await connection.listen(on: channel) { notifications in
+                        logger.debug("Listening for outbox notifications", metadata: ["channel": "\(channel)"])
                         wakeUp.yield()
                         for try await _ in notifications {
                             wakeUp.yield()
@@ -185,6 +187,7 @@ package struct OutboxRelay: Service {
                 try? await Task.sleep(for: backoff.nextDelay())
             }
         }
+        logger.debug("Stopped listening for outbox notifications", metadata: ["channel": "\(channel)"])
     }
 
     /// Wakes the relay every poll interval, in case a notification was missed.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Removes personal data from free text before it leaves intake on an outbound topic: phone numbers,
 /// e-mail addresses and the owner's own name, which owners often type into descriptions.
 package enum PersonalDataRedaction {
@@ -12,7 +14,7 @@ package enum PersonalDataRedaction {
         var result = text.replacing(/[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}/, with: emailPlaceholder)
         result = result.replacing(/\+?\d(?:[\s.\-]?\d){6,}/, with: phonePlaceholder)
         if let name = ownerName?.trimmingWhitespace(), name.count >= 2 {
-            result = result.replacing(name, with: namePlaceholder)
+            result = result.replacingOccurrences(of: name, with: namePlaceholder, options: [.caseInsensitive])
         }
         return result
     }
