@@ -1,8 +1,9 @@
 // careloop-kafka-bench: bare produce → consume round trip through CareLoop's Kafka layer.
 //
-//   careloop-kafka-bench [--messages N] [--size BYTES] [--bootstrap HOST:PORT,…]
+//   careloop-kafka-bench [--messages N] [--size BYTES] [--bootstrap HOST:PORT,…] [--topic NAME]
 //
-// Without --bootstrap it hosts its own mock cluster (as the dev broker does). Prints messages/s for
+// Without --bootstrap it hosts its own mock cluster (as the dev broker does); with it, use a topic the
+// dev broker created (e.g. CARELOOP_DEVBROKER_PARTITIONS=bench.devbroker=6,bench.devbroker.dlt=6). Prints messages/s for
 // producing (delivery reports included) and for the whole round trip to the consumer's handler.
 import CareLoopDevBroker
 import CareLoopKafka
@@ -14,6 +15,7 @@ struct Options {
     var messages = 200_000
     var size = 256
     var bootstrap: String?
+    var topic: String?
 
     init(_ arguments: [String]) throws {
         var iterator = arguments.dropFirst().makeIterator()
@@ -22,7 +24,8 @@ struct Options {
             case "--messages": messages = Int(iterator.next() ?? "") ?? -1
             case "--size": size = Int(iterator.next() ?? "") ?? -1
             case "--bootstrap": bootstrap = iterator.next()
-            default: throw BenchError("unknown argument \(argument); use --messages N --size BYTES --bootstrap SERVERS")
+            case "--topic": topic = iterator.next()
+            default: throw BenchError("unknown argument \(argument); use --messages N --size BYTES --bootstrap SERVERS --topic NAME")
             }
         }
         guard messages > 0 else { throw BenchError("--messages needs a positive number") }
@@ -49,7 +52,7 @@ func bench(_ options: Options) async throws {
     logger.logLevel = .warning
     let cluster = options.bootstrap == nil ? try MockCluster(brokers: 3) : nil
     let bootstrap = options.bootstrap ?? cluster!.bootstrapServers
-    let topic = "bench.\(UUID().uuidString.prefix(8).lowercased())"
+    let topic = options.topic ?? "bench.\(UUID().uuidString.prefix(8).lowercased())"
     try cluster?.createTopic(topic, partitions: 6)
     try cluster?.createTopic(topic + ".dlt", partitions: 6)
     var client = KafkaClientConfiguration(bootstrapServers: bootstrap, clientID: "careloop-bench")
