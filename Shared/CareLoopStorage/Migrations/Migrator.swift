@@ -57,7 +57,15 @@ package struct Migrator: Sendable {
         // Waits while another replica migrates; released below, or by the server when the connection drops.
         try await connection.query("SELECT pg_advisory_lock(\(lockKey))", logger: logger)
         // The schema name was validated as a plain identifier, so it can be spliced in.
-        try await connection.query("CREATE SCHEMA IF NOT EXISTS \(unescaped: schema)", logger: logger)
+        // Only create a missing schema: CREATE SCHEMA (even IF NOT EXISTS) needs CREATE on the database,
+        // which a service role that owns a provisioned schema does not have.
+        let existing = try await connection.query(
+            "SELECT 1 FROM pg_namespace WHERE nspname = \(schema)", logger: logger)
+        var schemaExists = false
+        for try await _ in existing { schemaExists = true }
+        if !schemaExists {
+            try await connection.query("CREATE SCHEMA \(unescaped: schema)", logger: logger)
+        }
         try await connection.query("SET search_path TO \(unescaped: schema)", logger: logger)
         try await connection.query(
             """
