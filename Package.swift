@@ -79,7 +79,7 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "CareLoopStorageTests",
-        dependencies: ["CareLoopStorage", "CareLoopKafka", "CareLoopTestSupport", postgres, log],
+        dependencies: ["CareLoopStorage", "CareLoopKafka", "CareLoopTestSupport", "CareLoopContracts", postgres, log, lifecycle],
         path: "Tests/CareLoopStorageTests"
     ),
     .testTarget(

@@ -11,6 +11,7 @@ swift build --build-tests >/dev/null  # fail here, with the compiler's message, 
 echo "test: static checks of deploy/ and docker-compose.yml"
 python3 "$root/deploy/validate.py" | tail -n 1
 test_dir=$(mktemp -d /tmp/careloop-test.XXXXXX)
+chmod 755 "$test_dir"  # the postgres user must reach the cluster folder inside
 pg_test_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cleanup() { bash "$root/scripts/postgres.sh" stop "$test_dir/postgres" >/dev/null 2>&1 || true; rm -rf "$test_dir"; }
 trap cleanup EXIT

@@ -5,7 +5,7 @@ import Testing
     @Test func doublesUpToTheMaximumAndStartsOverAfterReset() {
         var backoff = Backoff(initial: .milliseconds(100), maximum: .milliseconds(500))
         let delays = (0..<5).map { _ in backoff.nextDelay() }
-        #expect(delays == [.milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(500), .milliseconds(500)])
+        #expect(delays == [100, 200, 400, 500, 500].map { .milliseconds($0) })
 
         backoff.reset()
 

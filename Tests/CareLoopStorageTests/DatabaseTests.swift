@@ -36,7 +36,8 @@ struct DatabaseTests {
             try await withRunning([singleConnection]) {
                 await #expect(throws: HandlerFailure()) {
                     try await singleConnection.withTransaction { connection in
-                        _ = try await connection.query("INSERT INTO notes VALUES ('lost')", logger: PostgresTestCluster.logger)
+                        _ = try await connection.query(
+                            "INSERT INTO notes VALUES ('lost')", logger: PostgresTestCluster.logger)
                         throw HandlerFailure()
                     }
                 }
@@ -95,7 +96,9 @@ struct DatabaseTests {
         #expect(error.map(Database.isTransient) == true, "\(String(reflecting: error))")
     }
 
-    @Test(arguments: ["", "Intake", "1intake", "intake-service", "intake; DROP TABLE x", String(repeating: "a", count: 64)])
+    @Test(arguments: [
+        "", "Intake", "1intake", "intake-service", "intake; DROP TABLE x", String(repeating: "a", count: 64),
+    ])
     func rejectsSchemaNamesThatNeedQuoting(_ schema: String) {
         let configuration = DatabaseConfiguration(
             host: "localhost", user: "u", password: nil, database: "careloop", schema: schema)

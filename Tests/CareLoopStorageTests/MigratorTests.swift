@@ -14,7 +14,8 @@ struct MigratorTests {
                 CREATE TABLE cases (id bigint PRIMARY KEY, title text NOT NULL);
                 CREATE INDEX cases_title_idx ON cases (title);
                 """),
-        Migration(version: 2, name: "add_status", sql: "ALTER TABLE cases ADD COLUMN status text NOT NULL DEFAULT 'new'"),
+        Migration(
+            version: 2, name: "add_status", sql: "ALTER TABLE cases ADD COLUMN status text NOT NULL DEFAULT 'new'"),
     ]
 
     /// `component/version` of every recorded migration.
@@ -73,8 +74,10 @@ struct MigratorTests {
         // Slow and not idempotent: a second application would fail on the existing table.
         let slow = [Migration(version: 1, name: "slow", sql: "CREATE TABLE slow (id int); SELECT pg_sleep(0.5);")]
 
-        async let first = Migrator(configuration: configuration, logger: logger).migrate(service: "routing", migrations: slow)
-        async let second = Migrator(configuration: configuration, logger: logger).migrate(service: "routing", migrations: slow)
+        // Two replicas starting together, each with its own migrator and connection.
+        let replicas = (0..<2).map { _ in Migrator(configuration: configuration, logger: logger) }
+        async let first = replicas[0].migrate(service: "routing", migrations: slow)
+        async let second = replicas[1].migrate(service: "routing", migrations: slow)
         let applied = try await [first.count, second.count]
 
         #expect(applied.sorted() == [0, 3])
@@ -152,7 +155,8 @@ struct MigratorTests {
             host: "127.0.0.1", port: 1, user: "nobody", password: nil, database: "none", schema: "unused")
 
         let error = await #expect(throws: StorageError.self) {
-            try await Migrator(configuration: configuration, logger: logger).migrate(service: "x", migrations: migrations)
+            try await Migrator(configuration: configuration, logger: logger)
+                .migrate(service: "x", migrations: migrations)
         }
 
         #expect(error?.code == .invalidMigrations)

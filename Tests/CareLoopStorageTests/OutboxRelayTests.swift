@@ -95,17 +95,21 @@ struct OutboxRelayTests {
                 }
             }
 
-            try await withRunning([replica] + relays) {
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    for transaction in 0..<20 {
-                        group.addTask {
-                            try await database.enqueue((0..<10).map { message("t\(transaction)-\($0)", key: "k\($0)") })
+            // Relays stop before the replica's pool (as a ServiceGroup orders it), never together with it.
+            try await withRunning([replica]) {
+                try await withRunning(relays) {
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        for transaction in 0..<20 {
+                            group.addTask {
+                                try await database.enqueue(
+                                    (0..<10).map { message("t\(transaction)-\($0)", key: "k\($0)") })
+                            }
                         }
+                        try await group.waitForAll()
                     }
-                    try await group.waitForAll()
+                    let drained = try await eventually { try await database.outboxState().unsent.isEmpty }
+                    #expect(drained)
                 }
-                let drained = try await eventually { try await database.outboxState().unsent.isEmpty }
-                #expect(drained)
             }
 
             let published = await publisher.published

@@ -1,7 +1,6 @@
 import CareLoopContracts
 import CareLoopStorage
 import CareLoopTestSupport
-import Logging
 import PostgresNIO
 
 /// An outbox message whose value (and key) are readable strings.

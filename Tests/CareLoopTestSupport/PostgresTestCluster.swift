@@ -31,8 +31,11 @@ package enum PostgresTestCluster {
             if let endpoint { return endpoint }
             let environment = ProcessInfo.processInfo.environment
             let found: Endpoint
-            if let host = environment["CARELOOP_TEST_PG_HOST"], let port = environment["CARELOOP_TEST_PG_PORT"].flatMap(Int.init) {
-                found = Endpoint(host: host, port: port, database: environment["CARELOOP_TEST_PG_DATABASE"] ?? "postgres")
+            if let host = environment["CARELOOP_TEST_PG_HOST"],
+                let port = environment["CARELOOP_TEST_PG_PORT"].flatMap(Int.init)
+            {
+                let database = environment["CARELOOP_TEST_PG_DATABASE"] ?? "postgres"
+                found = Endpoint(host: host, port: port, database: database)
             } else {
                 found = try startOwnedCluster()
             }
@@ -45,7 +48,8 @@ package enum PostgresTestCluster {
     /// as superuser `postgres`.
     package static func makeSchema(prefix: String = "test") async throws -> DatabaseConfiguration {
         let endpoint = try endpoint()
-        let cleaned = String(prefix.lowercased().filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }.prefix(24))
+        let allowed = prefix.lowercased().filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+        let cleaned = String(allowed.prefix(24))
         let schema = "\(cleaned.isEmpty ? "test" : cleaned)_\(UUID().uuidString.prefix(8).lowercased())"
         var configuration = DatabaseConfiguration(
             host: endpoint.host, port: endpoint.port, user: "postgres", password: nil, database: endpoint.database,
@@ -61,7 +65,8 @@ package enum PostgresTestCluster {
     /// Drops `configuration`'s schema with everything in it.
     package static func dropSchema(_ configuration: DatabaseConfiguration) async throws {
         try await withAdminConnection(to: configuration) { connection in
-            _ = try await connection.query("DROP SCHEMA IF EXISTS \(unescaped: configuration.schema) CASCADE", logger: logger)
+            _ = try await connection.query(
+                "DROP SCHEMA IF EXISTS \(unescaped: configuration.schema) CASCADE", logger: logger)
         }
     }
 
@@ -84,8 +89,8 @@ package enum PostgresTestCluster {
     /// A logger for tests: warnings and above unless `CARELOOP_TEST_LOG_LEVEL` says otherwise.
     package static var logger: Logger {
         var logger = Logger(label: "careloop.test.postgres")
-        logger.logLevel =
-            ProcessInfo.processInfo.environment["CARELOOP_TEST_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
+        let level = ProcessInfo.processInfo.environment["CARELOOP_TEST_LOG_LEVEL"]
+        logger.logLevel = level.flatMap { Logger.Level(rawValue: $0) } ?? .warning
         return logger
     }
 
@@ -100,7 +105,8 @@ package enum PostgresTestCluster {
 
     private static func startOwnedCluster() throws -> Endpoint {
         let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("careloop-pg-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
+            .appendingPathComponent(
+                "careloop-pg-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
         var lastError: (any Error)?
         // A free port can be taken between probing and binding; try a few.
         for _ in 0..<3 {
