@@ -63,7 +63,7 @@ var targets: [Target] = [
     ),
     .target(
         name: "CareLoopTestSupport",
-        dependencies: ["CareLoopKafka", "CareLoopStorage", "CareLoopRuntime", "CareLoopContracts", "CareLoopDevBroker", postgres, log],
+        dependencies: ["CareLoopKafka", "CareLoopStorage", "CareLoopRuntime", "CareLoopContracts", "CareLoopDevBroker", postgres, log, lifecycle],
         path: "Tests/CareLoopTestSupport"
     ),
     .testTarget(

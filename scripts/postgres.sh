@@ -97,6 +97,10 @@ cmd_start() {
     mkdir -p "$dir"
     if [[ $(id -u) -eq 0 ]]; then
         chown postgres:postgres "$dir"
+        if ! runuser -u postgres -- test -w "$dir"; then
+            echo "postgres.sh: user postgres cannot reach $dir (a parent folder is closed to it)" >&2
+            return 1
+        fi
     fi
     if [[ ! -f "$dir/data/PG_VERSION" ]]; then
         init_cluster "$dir"

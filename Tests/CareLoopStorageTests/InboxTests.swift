@@ -59,6 +59,19 @@ struct InboxTests {
         }
     }
 
+    @Test func aReleasedEventCanBeClaimedAgain() async throws {
+        try await PostgresTestCluster.withDatabase(prefix: "inbox_release") { database in
+            _ = try await claim([key("e1"), key("e2")], in: database)
+
+            try await database.withTransaction { connection in
+                try await Inbox.release([key("e1")], connection: connection)
+            }
+
+            let again = try await claim([key("e1"), key("e2")], in: database)
+            #expect(again == [0])
+        }
+    }
+
     @Test func aConcurrentClaimWaitsForTheFirstAndThenSeesIt() async throws {
         try await PostgresTestCluster.withDatabase(prefix: "inbox_race") { database in
             let (firstClaimed, firstClaimedSignal) = AsyncStream<Void>.makeStream()
