@@ -22,6 +22,8 @@ package struct RuntimeSettings: Sendable {
     package var consumerTuning: ConsumerConfiguration
     package var database: DatabaseConfiguration
     package var outbox: OutboxRelay.Configuration
+    /// How long processed events stay in the inbox (`inbox.retentionHours`, default 168).
+    package var inboxRetention: Duration
     /// How long start-up waits for PostgreSQL before giving up.
     package var databaseStartupTimeout: Duration
     /// The raw settings, for service-specific keys.
@@ -74,6 +76,7 @@ package struct RuntimeSettings: Sendable {
         database.poolSize = try settings.int("database.poolSize", default: database.poolSize, range: 1...200)
         databaseStartupTimeout = try settings.milliseconds("database.startupTimeoutMs", default: .seconds(60), range: 0...600_000)
 
+        inboxRetention = .seconds(try settings.int("inbox.retentionHours", default: 168, range: 1...24 * 365) * 3600)
         outbox = OutboxRelay.Configuration()
         outbox.batchSize = try settings.int("outbox.batchSize", default: outbox.batchSize, range: 1...10_000)
         outbox.pollInterval = try settings.milliseconds("outbox.pollIntervalMs", default: outbox.pollInterval, range: 10...600_000)

@@ -61,7 +61,8 @@ package enum ServiceRunner {
             let checks = standardChecks(database: database, producer: producer, consumers: consumers) + components.readinessChecks
             // Started in this order; a graceful shutdown stops them in reverse: admin and API first, then
             // consumers, the service's own parts, the relay, and the producer last (it flushes).
-            var services: [any Service] = [producer, relay] + components.services + consumers
+            let janitor = InboxJanitor(database: database, retention: settings.inboxRetention, logger: logger)
+            var services: [any Service] = [producer, relay, janitor] + components.services + consumers
             if let router = components.router {
                 services.append(
                     Application(
