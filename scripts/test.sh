@@ -6,8 +6,8 @@ source "$(dirname "$0")/lib.sh"
 bash "$root/scripts/setup.sh"
 cd "$root"
 echo "test: building (debug, with tests)"
-swift build --build-tests 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Linking|Applying)' || true
-swift build --build-tests >/dev/null  # fail here, with the compiler's message, if the build is broken
+# Progress lines are dropped; errors and the summary are kept. pipefail makes a failed build fail here.
+swift build --build-tests 2>&1 | { grep -Ev '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Linking|Applying)' || true; }
 echo "test: static checks of deploy/ and docker-compose.yml"
 python3 "$root/deploy/validate.py" | tail -n 1
 test_dir=$(mktemp -d /tmp/careloop-test.XXXXXX)
