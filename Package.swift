@@ -117,7 +117,9 @@ for service in services {
         .testTarget(
             name: "\(library)Tests",
             dependencies: [.target(name: library), "CareLoopContracts", "CareLoopTestSupport"],
-            path: "Tests/\(library)Tests"
+            path: "Tests/\(library)Tests",
+            // Data read by path (#filePath), not bundled.
+            exclude: service.name == "Routing" ? ["Fixtures"] : []
         )
     )
 }

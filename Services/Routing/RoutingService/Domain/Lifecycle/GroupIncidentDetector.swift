@@ -1,0 +1,108 @@
+import Foundation
+
+/// One owner report as the group incident detector sees it.
+package struct GroupIncidentReport: Hashable, Sendable {
+    /// The company's owner id.
+    package var ownerID: String
+    /// The project (小区) code.
+    package var project: String
+    /// The report's dotted category.
+    package var category: String
+    /// When the owner reported it.
+    package var reportedAt: Date
+
+    /// Makes a report.
+    package init(ownerID: String, project: String, category: String, reportedAt: Date) {
+        self.ownerID = ownerID
+        self.project = project
+        self.category = category
+        self.reportedAt = reportedAt
+    }
+}
+
+/// A group incident still open for one project and category.
+package struct OpenGroupIncident: Hashable, Sendable {
+    /// The incident's id.
+    package var id: String
+    /// The project.
+    package var project: String
+    /// The category.
+    package var category: String
+
+    /// Makes an open incident.
+    package init(id: String, project: String, category: String) {
+        self.id = id
+        self.project = project
+        self.category = category
+    }
+}
+
+/// When a group incident opens: this many distinct owners within this window.
+package struct GroupIncidentThresholds: Hashable, Sendable {
+    /// Distinct owners of one project reporting one category (default 5).
+    package var distinctOwners: Int = 5
+    /// The look-back window, inclusive at its start (default 72 hours).
+    package var window: Duration = .seconds(72 * 3600)
+
+    /// Thresholds; the defaults are CareLoop's (5 owners within 72 hours).
+    package init(distinctOwners: Int = 5, window: Duration = .seconds(72 * 3600)) {
+        self.distinctOwners = distinctOwners
+        self.window = window
+    }
+}
+
+/// What a new report means for group incidents.
+package enum GroupIncidentDecision: Hashable, Sendable {
+    /// Not (yet) a group incident.
+    case none
+    /// Open a new incident for the report's project and category, covering these distinct owners (sorted).
+    case open(project: String, category: String, ownerIDs: [String])
+    /// Join the open incident with this id.
+    case join(incidentID: String)
+}
+
+/// Decides whether a new report opens a group incident (群诉), joins an open one, or neither. Pure.
+///
+/// A report joins an open incident of the same project and category. Otherwise it counts the distinct owners
+/// (the new report's included; one owner twice counts once) of reports of the same project and category made
+/// within the window before the new one: a report exactly `window` earlier counts (inclusive start), reports after
+/// the new one do not. The incident opens when the count reaches the threshold.
+package struct GroupIncidentDetector: Hashable, Sendable {
+    /// Thresholds for projects without their own.
+    package var defaults: GroupIncidentThresholds
+    /// Thresholds per project code.
+    package var perProject: [String: GroupIncidentThresholds]
+
+    /// A detector with default and per-project thresholds.
+    package init(defaults: GroupIncidentThresholds = .init(), perProject: [String: GroupIncidentThresholds] = [:]) {
+        self.defaults = defaults
+        self.perProject = perProject
+    }
+
+    /// The thresholds that apply to `project`.
+    package func thresholds(for project: String) -> GroupIncidentThresholds {
+        perProject[project] ?? defaults
+    }
+
+    /// The decision for `report`, given other recent reports and the incidents still open.
+    package func evaluate(
+        _ report: GroupIncidentReport, recentReports: [GroupIncidentReport], openIncidents: [OpenGroupIncident]
+    ) -> GroupIncidentDecision {
+        if let incident = openIncidents.first(where: { $0.project == report.project && $0.category == report.category }) {
+            return .join(incidentID: incident.id)
+        }
+        let limits = thresholds(for: report.project)
+        let windowSeconds = Double(limits.window.components.seconds)
+            + Double(limits.window.components.attoseconds) / 1e18
+        let windowStart = report.reportedAt.addingTimeInterval(-windowSeconds)
+        var owners: Set<String> = [report.ownerID]
+        for other in recentReports
+        where other.project == report.project && other.category == report.category
+            && other.reportedAt >= windowStart && other.reportedAt <= report.reportedAt
+        {
+            owners.insert(other.ownerID)
+        }
+        guard owners.count >= limits.distinctOwners else { return .none }
+        return .open(project: report.project, category: report.category, ownerIDs: owners.sorted())
+    }
+}
