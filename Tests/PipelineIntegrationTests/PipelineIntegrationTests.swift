@@ -82,7 +82,7 @@ struct PipelineIntegrationTests {
         let routed = try await stack.routingCases().filter { $0.caseID == row.caseID }
         #expect(routed.count == 1, "routing rows for one case: \(routed)\(stack.logs())")
         #expect(routed.first?.reference == row.reference)
-        #expect(routed.first?.status == "registered")
+        #expect(routed.first?.status == "routed", "routing classifies, grades and routes the case at once")
     }
 
     /// Check 2: the same `(ce_source, ce_id)` sent again, on the same key, on a key of another partition, in the

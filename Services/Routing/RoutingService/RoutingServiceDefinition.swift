@@ -11,6 +11,8 @@ package struct RoutingServiceDefinition: ServiceDefinition {
     package var migrations: [Migration] { RoutingMigrations.all }
 
     package func components(context: ServiceContext) async throws -> ServiceComponents {
-        ServiceComponents(subscriptions: [EventSubscription(topics: [Topic.cases.rawValue], handler: CaseRegisteredHandler())])
+        let routing = try RoutingSettings(settings: context.settings.settings)
+        let handler = CaseRegisteredHandler(rules: routing.rules, eventSource: context.settings.eventSource)
+        return ServiceComponents(subscriptions: [EventSubscription(topics: [Topic.cases.rawValue], handler: handler)])
     }
 }

@@ -46,7 +46,7 @@ package struct SeverityAssessment: Hashable, Sendable {
 package struct SeverityRules: Hashable, Sendable {
     /// Safety words: fire, gas, shock, falling, collapse.
     package var safetyWords: [String] = [
-        "fire", "smoke", "gas leak", "smell of gas", "electric shock", "electrocut", "sparks", "falling from", "fell from", "fall from",
+        "fire", "smoke", "gas leak", "gas smell", "smell of gas", "electric shock", "electrocut", "sparks", "falling from", "fell from", "fall from",
         "collapse", "collapsed", "injured", "injury", "explosion",
         "火灾", "着火", "起火", "冒烟", "煤气", "燃气泄漏", "漏电", "触电", "坠落", "掉落", "高空坠物", "倒塌", "坍塌", "受伤", "爆炸",
     ]
