@@ -58,7 +58,7 @@ var targets: [Target] = [
     ),
     .executableTarget(
         name: "careloop-kafka-bench",
-        dependencies: ["CareLoopKafka", "CareLoopDevBroker", log],
+        dependencies: ["CareLoopKafka", "CareLoopDevBroker", "CareLoopContracts", log],
         path: "Shared/Tools/careloop-kafka-bench"
     ),
     .target(

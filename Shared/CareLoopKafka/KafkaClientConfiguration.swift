@@ -1,3 +1,5 @@
+import CareLoopContracts
+
 /// Settings shared by every Kafka client of a service: where the brokers are, who we are, and any
 /// librdkafka property the operator wants to pass through (SASL, TLS, tuning).
 package struct KafkaClientConfiguration: Sendable, Hashable {
@@ -21,7 +23,7 @@ package struct KafkaClientConfiguration: Sendable, Hashable {
         var properties = [
             "bootstrap.servers": bootstrapServers,
             "client.id": clientID,
-            "statistics.interval.ms": String(statisticsInterval?.milliseconds ?? 0),
+            "statistics.interval.ms": String(statisticsInterval?.wholeMilliseconds ?? 0),
         ]
         properties["log.connection.close"] = "false"
         return properties
@@ -47,8 +49,8 @@ package struct ProducerConfiguration: Sendable, Hashable {
         properties["enable.idempotence"] = "true"
         properties["acks"] = "all"
         properties["partitioner"] = "murmur2_random"
-        properties["linger.ms"] = String(linger.milliseconds)
-        properties["message.timeout.ms"] = String(messageTimeout.milliseconds)
+        properties["linger.ms"] = String(linger.wholeMilliseconds)
+        properties["message.timeout.ms"] = String(messageTimeout.wholeMilliseconds)
         properties["compression.type"] = compression
         return properties.merging(client.properties) { _, override in override }
     }
@@ -92,17 +94,9 @@ package struct ConsumerConfiguration: Sendable, Hashable {
         properties["enable.auto.offset.store"] = "false"
         properties["enable.partition.eof"] = "false"
         properties["auto.offset.reset"] = autoOffsetReset
-        properties["fetch.wait.max.ms"] = String(fetchWaitMax.milliseconds)
-        properties["session.timeout.ms"] = String(sessionTimeout.milliseconds)
-        properties["max.poll.interval.ms"] = String(maxPollInterval.milliseconds)
+        properties["fetch.wait.max.ms"] = String(fetchWaitMax.wholeMilliseconds)
+        properties["session.timeout.ms"] = String(sessionTimeout.wholeMilliseconds)
+        properties["max.poll.interval.ms"] = String(maxPollInterval.wholeMilliseconds)
         return properties.merging(client.properties) { _, override in override }
-    }
-}
-
-extension Duration {
-    /// Whole milliseconds, rounded down.
-    var milliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }

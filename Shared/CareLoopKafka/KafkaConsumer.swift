@@ -97,7 +97,7 @@ package final class KafkaConsumer: Service, Sendable {
             commit(records)
             Counter(label: "careloop_kafka_consumed_total", dimensions: [("group", configuration.groupID)]).increment(by: records.count)
             Timer(label: "careloop_kafka_batch_seconds", dimensions: [("group", configuration.groupID)])
-                .recordNanoseconds(Int64((ContinuousClock.now - start).nanoseconds))
+                .recordNanoseconds(Int64((ContinuousClock.now - start).wholeNanoseconds))
             carried = strays
         }
     }
@@ -129,7 +129,7 @@ package final class KafkaConsumer: Service, Sendable {
                 return strays
             } catch {
                 Counter(label: "careloop_kafka_batch_retries_total", dimensions: [("group", configuration.groupID)]).increment()
-                logger.warning("Batch failed; retrying", metadata: ["error": "\(error)", "backoff_ms": "\(backoff.milliseconds)"])
+                logger.warning("Batch failed; retrying", metadata: ["error": "\(error)", "backoff_ms": "\(backoff.wholeMilliseconds)"])
                 strays += await pausedWait(backoff)
                 if isStopping { return nil }
                 backoff = min(backoff * 2, configuration.maxRetryBackoff)
@@ -219,7 +219,7 @@ package final class KafkaConsumer: Service, Sendable {
     private func poll(max: Int, timeout: Duration) async -> [ConsumedRecord] {
         let client = self.client
         let logger = self.logger
-        let firstTimeout = Int32(timeout.milliseconds)
+        let firstTimeout = Int32(timeout.wholeMilliseconds)
         return await thread.run {
             let handle = client.handle
             var records: [ConsumedRecord] = []
@@ -323,13 +323,5 @@ extension ConsumedRecord {
             headers: headers,
             timestampMilliseconds: timestampType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? nil : timestamp
         )
-    }
-}
-
-extension Duration {
-    /// Whole nanoseconds, rounded down.
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

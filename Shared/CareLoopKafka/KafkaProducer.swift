@@ -122,7 +122,7 @@ package final class KafkaProducer: Service, Sendable {
             return isClosed
         }
         guard !alreadyClosed else { return }
-        let timeout = Int32(configuration.flushTimeout.milliseconds)
+        let timeout = Int32(configuration.flushTimeout.wholeMilliseconds)
         let client = self.client
         let remaining = await thread.run { () -> Int32 in
             let handle = client.handle

@@ -1,3 +1,4 @@
+import CareLoopContracts
 import Foundation
 import Configuration
 
@@ -100,8 +101,7 @@ package struct SettingsReader: Sendable {
 
     /// A duration given in milliseconds, within `range` (milliseconds), or `defaultValue`.
     package func milliseconds(_ key: String, default defaultValue: Duration, range: ClosedRange<Int>) throws(InvalidSettingError) -> Duration {
-        let defaultMilliseconds = Int(defaultValue.components.seconds * 1000 + defaultValue.components.attoseconds / 1_000_000_000_000_000)
-        return .milliseconds(try int(key, default: defaultMilliseconds, range: range))
+        .milliseconds(try int(key, default: Int(defaultValue.wholeMilliseconds), range: range))
     }
 
     /// One of `choices`, or `defaultValue`.

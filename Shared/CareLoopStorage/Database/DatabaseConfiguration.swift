@@ -1,3 +1,4 @@
+import CareLoopContracts
 import PostgresNIO
 
 /// Where and how a service reaches PostgreSQL, and which schema it works in.
@@ -76,9 +77,7 @@ package struct DatabaseConfiguration: Sendable {
         var configuration = PostgresConnection.Configuration(
             host: host, port: port, username: user, password: password, database: database,
             tls: try connectionTLS())
-        let timeout = connectTimeout.components
-        configuration.options.connectTimeout = .nanoseconds(
-            timeout.seconds * 1_000_000_000 + timeout.attoseconds / 1_000_000_000)
+        configuration.options.connectTimeout = .nanoseconds(connectTimeout.wholeNanoseconds)
         configuration.options.additionalStartupParameters = startupParameters
         return configuration
     }

@@ -1,3 +1,4 @@
+import CareLoopContracts
 import Logging
 import PostgresNIO
 
@@ -50,7 +51,7 @@ package enum Inbox {
     ) async throws -> Int {
         // Served by inbox_processed_at_idx.
         try await connection.deletedRowCount(
-            "DELETE FROM inbox WHERE processed_at < now() - make_interval(secs => \(age.inSeconds)) RETURNING 1",
+            "DELETE FROM inbox WHERE processed_at < now() - make_interval(secs => \(age.timeInterval)) RETURNING 1",
             logger: logger)
     }
 

@@ -1,3 +1,4 @@
+import CareLoopContracts
 import Logging
 import PostgresNIO
 
@@ -59,7 +60,7 @@ package enum Outbox {
         olderThan age: Duration, connection: PostgresConnection, logger: Logger = .storageSilent
     ) async throws -> Int {
         try await connection.deletedRowCount(
-            "DELETE FROM outbox WHERE sent_at < now() - make_interval(secs => \(age.inSeconds)) RETURNING 1",
+            "DELETE FROM outbox WHERE sent_at < now() - make_interval(secs => \(age.timeInterval)) RETURNING 1",
             logger: logger)
     }
 
@@ -103,11 +104,4 @@ package enum Outbox {
 struct OutboxRow: Sendable {
     var id: Int64
     var message: OutboxMessage
-}
-
-extension Duration {
-    /// The duration in seconds, with fractions.
-    var inSeconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
 }

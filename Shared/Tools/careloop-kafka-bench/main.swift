@@ -5,6 +5,7 @@
 // Without --bootstrap it hosts its own mock cluster (as the dev broker does); with it, use a topic the
 // dev broker created (e.g. CARELOOP_DEVBROKER_PARTITIONS=bench.devbroker=6,bench.devbroker.dlt=6). Prints messages/s for
 // producing (delivery reports included) and for the whole round trip to the consumer's handler.
+import CareLoopContracts
 import CareLoopDevBroker
 import CareLoopKafka
 import Foundation
@@ -86,7 +87,7 @@ func bench(_ options: Options) async throws {
         }
         let roundTrip = clock.now - start
         func rate(_ duration: Duration) -> String {
-            let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+            let seconds = duration.timeInterval
             return String(format: "%.0f msg/s (%.2f s)", Double(options.messages) / seconds, seconds)
         }
         print("messages: \(options.messages) x \(options.size) B, failed deliveries: \(failed), brokers: \(bootstrap)")

@@ -43,7 +43,7 @@ struct CaseRegisteredHandler: CloudEventHandler {
             guard isNew else { continue }  // already routed under another event id
 
             let decision = rules.decide(
-                data, ownerReportsInWindow: try await ownerReports(data, since: registeredAt - rules.severityRules.repeatWindow.seconds, connection, logger),
+                data, ownerReportsInWindow: try await ownerReports(data, since: registeredAt - rules.severityRules.repeatWindow.timeInterval, connection, logger),
                 registeredAt: registeredAt)
             try await record(decision, caseID: caseID, connection, logger)
             var routed = data
@@ -92,12 +92,5 @@ struct CaseRegisteredHandler: CloudEventHandler {
                 rules_version = \(decision.classification.ruleSetVersion), sla_clock = \(clockJSON)::jsonb, routed_at = now()
             WHERE case_id = \(caseID)
             """, logger: logger)
-    }
-}
-
-extension Duration {
-    /// Seconds as a `TimeInterval`.
-    fileprivate var seconds: TimeInterval {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

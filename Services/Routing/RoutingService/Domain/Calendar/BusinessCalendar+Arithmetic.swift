@@ -1,3 +1,4 @@
+import CareLoopContracts
 import Foundation
 
 /// Business-time arithmetic. Business time is real elapsed time inside working intervals, so an interval that
@@ -98,7 +99,6 @@ extension BusinessCalendar {
 extension BusinessCalendar {
     /// A duration in seconds as a floating-point number, the unit `Date` arithmetic uses.
     static func timeInterval(_ duration: Duration) -> TimeInterval {
-        let (seconds, attoseconds) = duration.components
-        return TimeInterval(seconds) + TimeInterval(attoseconds) * 1e-18
+        duration.timeInterval
     }
 }

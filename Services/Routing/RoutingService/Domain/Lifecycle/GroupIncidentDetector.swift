@@ -1,3 +1,4 @@
+import CareLoopContracts
 import Foundation
 
 /// One owner report as the group incident detector sees it.
@@ -92,9 +93,7 @@ package struct GroupIncidentDetector: Hashable, Sendable {
             return .join(incidentID: incident.id)
         }
         let limits = thresholds(for: report.project)
-        let windowSeconds = Double(limits.window.components.seconds)
-            + Double(limits.window.components.attoseconds) / 1e18
-        let windowStart = report.reportedAt.addingTimeInterval(-windowSeconds)
+        let windowStart = report.reportedAt.addingTimeInterval(-limits.window.timeInterval)
         var owners: Set<String> = [report.ownerID]
         for other in recentReports
         where other.project == report.project && other.category == report.category
