@@ -77,8 +77,7 @@ package struct FieldValidator: Sendable {
 
     /// A time reported by a client: `not_in_future` when later than `now + maxFutureSkew`.
     package mutating func notInFuture(_ value: Timestamp, now: Date, maxFutureSkew: Duration, at path: String) {
-        let skew = maxFutureSkew.components
-        let limit = now.addingTimeInterval(Double(skew.seconds) + Double(skew.attoseconds) / 1e18)
+        let limit = now.addingTimeInterval(maxFutureSkew.timeInterval)
         let whole = limit.timeIntervalSince1970.rounded(.down)
         let latest = (Int64(whole), Int32(((limit.timeIntervalSince1970 - whole) * 1e9).rounded()))
         guard (value.secondsSince1970, value.nanoseconds) > latest else { return }
