@@ -10,7 +10,8 @@ package protocol ServiceDefinition: Sendable {
     var identity: ServiceIdentity { get }
     /// The service's own forward-only migrations (applied after the platform's outbox and inbox tables).
     var migrations: [Migration] { get }
-    /// Builds the parts that run once the database is migrated.
+    /// Builds the parts that run once the database is migrated. Called before migrations: read and
+    /// validate settings here (throw `InvalidSettingError`), but do not query the database.
     func components(context: ServiceContext) async throws -> ServiceComponents
 }
 

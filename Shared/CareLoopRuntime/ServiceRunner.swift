@@ -29,6 +29,10 @@ package enum ServiceRunner {
         do {
             try await run(definition, settings: settings, registry: registry, logger: logger)
             return 0
+        } catch let error as InvalidSettingError {
+            // A service-specific setting found unusable while the service built its parts.
+            FileHandle.standardError.write(Data("careloop-\(definition.identity.name): \(error)\n".utf8))
+            return 78  // EX_CONFIG
         } catch {
             logger.critical("Service stopped on error", metadata: ["error": "\(String(reflecting: error))"])
             return 1
@@ -44,10 +48,12 @@ package enum ServiceRunner {
         let database = try Database(configuration: settings.database, logger: logger)
         let producer = try KafkaProducer(client: settings.kafka, configuration: settings.producer, logger: logger)
         try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { try await database.run() }
-            try await migrate(definition, database: database, settings: settings, logger: logger)
+            // Parts are built before anything touches the database, so a bad service setting stops
+            // start-up at once (exit 78), even while PostgreSQL is still unreachable.
             let context = ServiceContext(database: database, producer: producer, settings: settings, logger: logger)
             let components = try await definition.components(context: context)
+            group.addTask { try await database.run() }
+            try await migrate(definition, database: database, settings: settings, logger: logger)
             let consumers = try components.subscriptions.map { subscription in
                 try KafkaConsumer(
                     client: settings.kafka,
