@@ -18,6 +18,8 @@ let postgres: Target.Dependency = .product(name: "PostgresNIO", package: "postgr
 let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
 let configuration: Target.Dependency = .product(name: "Configuration", package: "swift-configuration")
 let unixSignals: Target.Dependency = .product(name: "UnixSignals", package: "swift-service-lifecycle")
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let hummingbirdTesting: Target.Dependency = .product(name: "HummingbirdTesting", package: "hummingbird")
 
 var targets: [Target] = [
     .systemLibrary(
@@ -38,9 +40,14 @@ var targets: [Target] = [
         path: "Shared/CareLoopStorage"
     ),
     .target(
+        name: "CareLoopHTTP",
+        dependencies: ["CareLoopContracts", "CareLoopStorage", hummingbird, crypto, postgres, log, metrics],
+        path: "Shared/CareLoopHTTP"
+    ),
+    .target(
         name: "CareLoopRuntime",
         dependencies: [
-            "CareLoopKafka", "CareLoopStorage", "CareLoopContracts", log, metrics, lifecycle, hummingbird,
+            "CareLoopKafka", "CareLoopStorage", "CareLoopContracts", "CareLoopHTTP", log, metrics, lifecycle, hummingbird,
             configuration, postgres, unixSignals,
             .product(name: "Prometheus", package: "swift-prometheus"),
         ],
@@ -60,6 +67,15 @@ var targets: [Target] = [
         name: "careloop-kafka-bench",
         dependencies: ["CareLoopKafka", "CareLoopDevBroker", "CareLoopContracts", log],
         path: "Shared/Tools/careloop-kafka-bench"
+    ),
+    .executableTarget(
+        name: "careloop-bench",
+        dependencies: [
+            "CareLoopTestSupport", "CareLoopKafka", "CareLoopStorage", "CareLoopRuntime", "CareLoopContracts", "CareLoopHTTP",
+            "IntakeService", "RoutingService", "RepairDispatchService", postgres, log, hummingbird,
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ],
+        path: "Shared/Tools/careloop-bench"
     ),
     .target(
         name: "CareLoopTestSupport",
@@ -91,6 +107,11 @@ var targets: [Target] = [
         path: "Tests/CareLoopRuntimeTests"
     ),
     .testTarget(
+        name: "CareLoopHTTPTests",
+        dependencies: ["CareLoopHTTP", "CareLoopContracts", "CareLoopStorage", "CareLoopTestSupport", hummingbird, hummingbirdTesting, postgres, log],
+        path: "Tests/CareLoopHTTPTests"
+    ),
+    .testTarget(
         name: "PipelineIntegrationTests",
         dependencies: ["CareLoopTestSupport", "CareLoopKafka", "CareLoopContracts", postgres, log],
         path: "Tests/PipelineIntegrationTests"
@@ -102,7 +123,10 @@ for service in services {
     targets.append(
         .target(
             name: library,
-            dependencies: ["CareLoopContracts", "CareLoopKafka", "CareLoopStorage", "CareLoopRuntime", postgres, log, lifecycle],
+            dependencies: [
+                "CareLoopContracts", "CareLoopKafka", "CareLoopStorage", "CareLoopRuntime", "CareLoopHTTP", postgres, log, metrics,
+                lifecycle, hummingbird, crypto,
+            ],
             path: "Services/\(service.name)/\(library)"
         )
     )
@@ -116,7 +140,10 @@ for service in services {
     targets.append(
         .testTarget(
             name: "\(library)Tests",
-            dependencies: [.target(name: library), "CareLoopContracts", "CareLoopTestSupport"],
+            dependencies: [
+                .target(name: library), "CareLoopContracts", "CareLoopTestSupport", "CareLoopHTTP", "CareLoopStorage", "CareLoopRuntime",
+                hummingbird, hummingbirdTesting, postgres, log,
+            ],
             path: "Tests/\(library)Tests",
             // Data read by path (#filePath), not bundled.
             exclude: service.name == "Routing" ? ["Fixtures"] : []
@@ -146,6 +173,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: targets
 )

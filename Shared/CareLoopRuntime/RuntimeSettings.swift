@@ -1,3 +1,4 @@
+import CareLoopHTTP
 import CareLoopKafka
 import CareLoopStorage
 import Foundation
@@ -14,6 +15,8 @@ package struct RuntimeSettings: Sendable {
     package var adminPort: Int
     package var httpHost: String
     package var httpPort: Int
+    /// Limits of the public API: body size, per-key rate, key cache.
+    package var api: APISettings
     package var kafka: KafkaClientConfiguration
     package var producer: ProducerConfiguration
     /// Consumer-group prefix; a service's group is `<prefix>-<service>`.
@@ -39,6 +42,14 @@ package struct RuntimeSettings: Sendable {
         adminPort = try settings.int("admin.port", default: identity.defaultAdminPort, range: 0...65535)
         httpHost = settings.string("http.host", default: "127.0.0.1")
         httpPort = try settings.int("http.port", default: identity.defaultHTTPPort, range: 0...65535)
+        var api = APISettings()
+        api.maxBodyBytes = try settings.int("http.maxBodyBytes", default: api.maxBodyBytes, range: 1024...64 * 1024 * 1024)
+        api.rateLimitPerSecond = Double(
+            try settings.int("http.rateLimitPerSecond", default: Int(api.rateLimitPerSecond), range: 1...1_000_000))
+        api.rateLimitBurstSeconds = Double(
+            try settings.int("http.rateLimitBurstSeconds", default: Int(api.rateLimitBurstSeconds), range: 1...3600))
+        api.keyCacheTTL = try settings.milliseconds("http.apiKeyCacheMs", default: api.keyCacheTTL, range: 0...600_000)
+        self.api = api
 
         var kafka = KafkaClientConfiguration(
             bootstrapServers: try Self.bootstrapServers(settings),

@@ -1,3 +1,4 @@
+import CareLoopHTTP
 import CareLoopKafka
 import CareLoopStorage
 import Hummingbird
@@ -21,6 +22,13 @@ package struct ServiceContext: Sendable {
     package var producer: KafkaProducer
     package var settings: RuntimeSettings
     package var logger: Logger
+    /// The service's API keys (in its own schema).
+    package var apiKeys: APIKeyStore
+
+    /// A public-API router with CareLoop's standard middleware (problem+json, API keys, rate and body limits).
+    package func makeAPIRouter() -> Router<APIRequestContext> {
+        PublicAPI.makeRouter(keys: apiKeys, settings: settings.api, service: settings.serviceName)
+    }
 }
 
 /// The running parts of a service.
@@ -28,14 +36,14 @@ package struct ServiceComponents {
     /// Event subscriptions; each runs its own consumer in the service's group.
     package var subscriptions: [EventSubscription] = []
     /// The public HTTP API, if the service has one.
-    package var router: Router<BasicRequestContext>?
+    package var router: Router<APIRequestContext>?
     /// Other long-running parts (timers, schedulers); shut down before the consumers' producer.
     package var services: [any Service] = []
     /// Extra conditions for `/health/ready`.
     package var readinessChecks: [ReadinessCheck] = []
 
     package init(
-        subscriptions: [EventSubscription] = [], router: Router<BasicRequestContext>? = nil, services: [any Service] = [],
+        subscriptions: [EventSubscription] = [], router: Router<APIRequestContext>? = nil, services: [any Service] = [],
         readinessChecks: [ReadinessCheck] = []
     ) {
         self.subscriptions = subscriptions

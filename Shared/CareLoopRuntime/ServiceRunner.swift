@@ -1,3 +1,4 @@
+import CareLoopHTTP
 import CareLoopKafka
 import CareLoopStorage
 import Foundation
@@ -21,6 +22,9 @@ package enum ServiceRunner {
         } catch {
             FileHandle.standardError.write(Data("careloop-\(definition.identity.name): \(error)\n".utf8))
             return 78  // EX_CONFIG
+        }
+        if CommandLine.arguments.dropFirst().first == "keys" {
+            return await runKeysCommand(definition, settings: settings)
         }
         LoggingSetup.bootstrap(service: definition.identity.name, format: settings.logging.format, level: settings.logging.level)
         let registry = PrometheusCollectorRegistry()
@@ -50,7 +54,9 @@ package enum ServiceRunner {
         try await withThrowingDiscardingTaskGroup { group in
             // Parts are built before anything touches the database, so a bad service setting stops
             // start-up at once (exit 78), even while PostgreSQL is still unreachable.
-            let context = ServiceContext(database: database, producer: producer, settings: settings, logger: logger)
+            let context = ServiceContext(
+                database: database, producer: producer, settings: settings, logger: logger,
+                apiKeys: APIKeyStore(database: database, cacheTTL: settings.api.keyCacheTTL))
             let components = try await definition.components(context: context)
             group.addTask { try await database.run() }
             try await migrate(definition, database: database, settings: settings, logger: logger)
@@ -106,13 +112,46 @@ package enum ServiceRunner {
         let migrator = Migrator(configuration: settings.database, logger: logger)
         while true {
             do {
-                try await migrator.migrate(service: settings.serviceName, migrations: definition.migrations)
+                try await migrator.migrate(migrationSets(definition, settings: settings))
                 return
             } catch where Database.isTransient(error) && ContinuousClock.now < deadline {
                 logger.warning("Database not reachable yet; retrying", metadata: ["error": "\(error)"])
                 try await Task.sleep(for: .seconds(1))
             }
         }
+    }
+
+    /// `careloop-<service> keys …`: migrates the schema if needed, then manages API keys; 64 on a usage error.
+    private static func runKeysCommand(_ definition: some ServiceDefinition, settings: RuntimeSettings) async -> Int32 {
+        let name = "careloop-\(definition.identity.name)"
+        let command: KeysCommand
+        do {
+            command = try KeysCommand(arguments: Array(CommandLine.arguments.dropFirst(2)))
+        } catch {
+            FileHandle.standardError.write(Data("\(name) keys: \(error)\n\(KeysCommand.usage)\n".utf8))
+            return 64  // EX_USAGE
+        }
+        var logger = Logger(label: "careloop.\(definition.identity.name).keys")
+        logger.logLevel = .warning
+        do {
+            let database = try Database(configuration: settings.database, logger: logger)
+            try await Migrator(configuration: settings.database, logger: logger).migrate(migrationSets(definition, settings: settings))
+            let output = try await withThrowingTaskGroup(of: String?.self) { group in
+                group.addTask { await database.client.run(); return nil }
+                defer { group.cancelAll() }
+                return try await command.run(store: APIKeyStore(database: database))
+            }
+            print(output)
+            return 0
+        } catch {
+            FileHandle.standardError.write(Data("\(name) keys: failed: \(error)\n".utf8))
+            return 1
+        }
+    }
+
+    /// The platform's tables, the API keys, then the service's own tables.
+    static func migrationSets(_ definition: some ServiceDefinition, settings: RuntimeSettings) -> [MigrationSet] {
+        [.platform, APIKeyStore.migrations, MigrationSet(component: settings.serviceName, migrations: definition.migrations)]
     }
 
     private static func standardChecks(database: Database, producer: KafkaProducer, consumers: [KafkaConsumer]) -> [ReadinessCheck] {

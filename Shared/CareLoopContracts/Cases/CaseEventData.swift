@@ -57,6 +57,11 @@ package struct CaseEventData: EventPayload {
     package var actor: String?
     /// Additive: the status before this event.
     package var previousStatus: CaseStatus?
+    /// Additive: whether the case needs repair work (set by routing on `routed`; repair dispatch opens a
+    /// work order when true).
+    package var requiresWorkOrder: Bool?
+    /// Additive: on `sla_warning` and `sla_breached`, which deadline (`acknowledge`, `respond`, `resolve`).
+    package var deadline: String?
 
     /// Makes case data; the contract's fields first, then the additive ones.
     package init(
@@ -83,7 +88,9 @@ package struct CaseEventData: EventPayload {
         escalationLevel: Int? = nil,
         reason: String? = nil,
         actor: String? = nil,
-        previousStatus: CaseStatus? = nil
+        previousStatus: CaseStatus? = nil,
+        requiresWorkOrder: Bool? = nil,
+        deadline: String? = nil
     ) {
         self.caseID = caseID
         self.reference = reference
@@ -109,6 +116,8 @@ package struct CaseEventData: EventPayload {
         self.reason = reason
         self.actor = actor
         self.previousStatus = previousStatus
+        self.requiresWorkOrder = requiresWorkOrder
+        self.deadline = deadline
     }
 
     /// Every rule the data breaks: required and bounded ids and texts, known enumerations, deadlines in
@@ -140,6 +149,9 @@ package struct CaseEventData: EventPayload {
         validator.limitText(reason, at: "reason", maxLength: FieldLimits.reason)
         validator.limitText(actor, at: "actor", maxLength: FieldLimits.label)
         validator.limitToKnown(previousStatus, at: "previous_status")
+        if let deadline, !["acknowledge", "respond", "resolve"].contains(deadline) {
+            validator.report("deadline", .enum, "must be one of acknowledge, respond, resolve")
+        }
         return validator.errors
     }
 
@@ -157,5 +169,7 @@ package struct CaseEventData: EventPayload {
         case groupIncidentID = "group_incident_id"
         case escalationLevel = "escalation_level"
         case previousStatus = "previous_status"
+        case requiresWorkOrder = "requires_work_order"
+        case deadline
     }
 }
