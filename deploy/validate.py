@@ -719,6 +719,31 @@ def check_k8s_services() -> list[str]:
     return problems
 
 
+def metrics_emitted_by_code() -> set[str]:
+    """Metric names the Swift code creates (swift-metrics labels starting with careloop_)."""
+    names: set[str] = set()
+    for path in list((ROOT / "Shared").rglob("*.swift")) + list((ROOT / "Services").rglob("*.swift")):
+        names.update(re.findall(r'label: "(careloop_[a-z0-9_]+)"', path.read_text(encoding="utf-8")))
+    return names
+
+
+def check_dashboard() -> list[str]:
+    path = ROOT / "deploy" / "grafana" / "careloop-dashboard.json"
+    dashboard = json.loads(path.read_text(encoding="utf-8"))
+    problems: list[str] = []
+    emitted = metrics_emitted_by_code()
+    ids = [panel.get("id") for panel in dashboard.get("panels", [])]
+    if len(ids) != len(set(ids)):
+        problems.append("panel ids are not unique")
+    for panel in dashboard.get("panels", []):
+        for target in panel.get("targets", []):
+            for metric in re.findall(r"\b(careloop_[a-z0-9_]+)", target.get("expr", "")):
+                base = re.sub(r"_(bucket|count|sum)$", "", metric)
+                if metric not in emitted and base not in emitted:
+                    problems.append(f"panel '{panel.get('title')}' uses {metric}, which no Swift code emits")
+    return problems
+
+
 def main() -> int:
     checks = Checks()
     for name, function in [
@@ -749,6 +774,7 @@ def main() -> int:
         ("kubernetes: probes and ports match the admin port", check_k8s_probes_and_ports),
         ("kubernetes: resources and Prometheus scrape annotations", check_k8s_resources_and_scrape),
         ("kubernetes: a Service per Deployment on the admin (and API) port", check_k8s_services),
+        ("grafana: dashboard parses; every metric it queries is emitted by the code", check_dashboard),
     ]:
         checks.run(name, function)
     print(f"{checks.passed} passed, {checks.failed} failed")

@@ -1,6 +1,7 @@
 import CareLoopContracts
 import CareLoopKafka
 import CareLoopStorage
+import Foundation
 import Logging
 import Metrics
 import PostgresNIO
@@ -26,6 +27,17 @@ package struct CloudEventBatchHandler: RecordBatchHandler {
         guard type.isKnown else { return "unknown event type '\(type.rawValue)'" }
         guard let home = type.topic, Topic(rawValue: topic).isKnown, home.rawValue != topic else { return nil }
         return "event type '\(type.rawValue)' belongs on \(home.rawValue), not \(topic)"
+    }
+
+    /// `careloop_event_age_seconds{service,type}`: from each event's `ce_time` to its commit here, the latency of
+    /// the hop that brought it (clock skew between hosts included).
+    private static func recordAge(of events: [InboundEvent], service: String) {
+        let now = Date()
+        for inbound in events {
+            let age = max(0, now.timeIntervalSince(inbound.event.time.date))
+            Timer(label: "careloop_event_age_seconds", dimensions: [("service", service), ("type", inbound.event.type.rawValue)], preferredDisplayUnit: .seconds)
+                .recordNanoseconds(Int64(age * 1e9))
+        }
     }
 
     package func handle(_ records: [ConsumedRecord]) async throws -> [RecordRejection] {
@@ -70,6 +82,7 @@ package struct CloudEventBatchHandler: RecordBatchHandler {
         }
         Counter(label: "careloop_events_applied_total", dimensions: [("service", service)])
             .increment(by: fresh.count - domainRejections.count)
+        Self.recordAge(of: fresh, service: service)
         for rejection in domainRejections {
             rejections.append(
                 RecordRejection(record: fresh[rejection.index].record, errorClass: rejection.errorClass, message: rejection.message))
