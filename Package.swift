@@ -78,6 +78,25 @@ var targets: [Target] = [
         path: "Shared/Tools/careloop-bench"
     ),
     .target(
+        name: "CareLoopHarness",
+        dependencies: [
+            "CareLoopTestSupport", "CareLoopKafka", "CareLoopStorage", "CareLoopContracts", "CareLoopDevBroker", postgres, log, lifecycle,
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ],
+        path: "Shared/Harness/CareLoopHarness"
+    ),
+    .executableTarget(
+        name: "careloop-harness",
+        dependencies: ["CareLoopHarness", "CareLoopContracts", log],
+        path: "Shared/Harness/careloop-harness"
+    ),
+    .testTarget(
+        name: "CareLoopHarnessTests",
+        dependencies: ["CareLoopHarness", "CareLoopContracts", "CareLoopTestSupport", postgres, log],
+        path: "Tests/CareLoopHarnessTests"
+    ),
+    .target(
         name: "CareLoopTestSupport",
         dependencies: ["CareLoopKafka", "CareLoopStorage", "CareLoopRuntime", "CareLoopContracts", "CareLoopDevBroker", postgres, log, lifecycle],
         path: "Tests/CareLoopTestSupport"
@@ -175,6 +194,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: targets
 )

@@ -1,0 +1,6 @@
+import CareLoopHarness
+import Testing
+
+@Suite struct HarnessNameTests {
+    @Test func hasAName() { #expect(Harness.name == "careloop-harness") }
+}
