@@ -352,6 +352,10 @@ def check_compose_restart() -> list[str]:
     return problems
 
 
+# Services serving a public HTTP API (the others only have their admin port).
+SERVICES_WITH_API = {"intake", "routing", "repair-dispatch"}
+
+
 def check_compose_ports() -> list[str]:
     problems, ids = [], identities()
     for name, spec in compose()["services"].items():
@@ -370,7 +374,8 @@ def check_compose_ports() -> list[str]:
         env = environment_of(spec)
         admin = effective_port(env, "CARELOOP_ADMIN_PORT", ids[short]["admin"])
         http = effective_port(env, "CARELOOP_HTTP_PORT", ids[short]["http"])
-        allowed = {admin} | ({http} if short == "intake" else set())
+        has_api = short in SERVICES_WITH_API
+        allowed = {admin} | ({http} if has_api else set())
         for host, host_port, container_port in published:
             if container_port not in allowed:
                 problems.append(f"{name}: publishes container port {container_port}; allowed {sorted(allowed)}")
@@ -378,7 +383,7 @@ def check_compose_ports() -> list[str]:
                 problems.append(f"{name}: admin port {admin} published beyond loopback")
         if admin not in {p[2] for p in published}:
             problems.append(f"{name}: admin port {admin} not published")
-        if short == "intake" and http not in {p[2] for p in published}:
+        if has_api and http not in {p[2] for p in published}:
             problems.append(f"{name}: API port {http} not published")
     return problems
 
@@ -712,7 +717,7 @@ def check_k8s_services() -> list[str]:
         admin = effective_port(env, "CARELOOP_ADMIN_PORT", ids[short]["admin"])
         if targets.get("admin") != admin:
             problems.append(f"{name}: Service 'admin' targets {targets.get('admin')}, not {admin}")
-        if short == "intake":
+        if short in SERVICES_WITH_API:
             http = effective_port(env, "CARELOOP_HTTP_PORT", ids[short]["http"])
             if targets.get("http") != http:
                 problems.append(f"{name}: Service 'http' targets {targets.get('http')}, not the API port {http}")
@@ -757,7 +762,7 @@ def main() -> int:
         ("compose: healthchecks probe /health/ready on the admin port", check_compose_healthchecks),
         ("compose: depends_on with conditions", check_compose_depends_on),
         ("compose: restart policies", check_compose_restart),
-        ("compose: only intake's API and the admin ports are published", check_compose_ports),
+        ("compose: only the public APIs and the admin ports are published", check_compose_ports),
         ("compose: Kafka in KRaft mode with a topic init container", check_compose_kafka),
         ("compose: PostgreSQL 15 with init.sh and the role passwords", check_compose_postgres),
         ("topics: create-topics.sh creates the contract topics and their .dlt", check_topics_created),
