@@ -1,5 +1,5 @@
 # CareLoop developer entry points. See README.md.
-.PHONY: up down status logs demo test build setup clean
+.PHONY: up down status logs demo test build setup clean bench chaos soak
 
 up:        ## set up, build, start PostgreSQL, the dev broker and all five services, then send demo traffic
 	@bash scripts/stack.sh up
@@ -19,6 +19,15 @@ demo:      ## send demo owner reports to the running stack
 
 test:      ## set up, build and run every test
 	@bash scripts/test.sh
+
+bench:     ## release build, then throughput (as fast as possible) and latency (300/s) of the whole pipeline; report in reports/
+	@bash scripts/harness.sh bench
+
+chaos:     ## release build, then every fault scenario; fails if anything is lost or doubled or a recovery takes > 15 s
+	@bash scripts/harness.sh chaos --scenario all
+
+soak:      ## release build, then 10 minutes at 300/s: memory (RSS) of every process over time
+	@bash scripts/harness.sh soak
 
 build:
 	@swift build

@@ -3,13 +3,14 @@ import Foundation
 import Testing
 
 @Suite struct ProblemDetailsTests {
-    @Test func fieldRuleViolationsAre422WithEveryError() throws {
+    @Test func fieldRuleViolationsAre400WithEveryError() throws {
         let errors = try #require(
             VoiceSubmission.parse(json: try Fixture.bytes("invalid/voice.submitted.many-errors.json"), now: Fixture.now)
                 .failure
         )
         let problem = ProblemDetails.validation(errors, instance: "/v1/cases")
-        #expect(problem.status == 422)
+        #expect(problem.status == 400)
+        #expect(problem.title == "The body breaks field rules")
         #expect(problem.type == ProblemDetails.validationType)
         #expect(problem.errors == errors.errors)
         #expect(problem.instance == "/v1/cases")

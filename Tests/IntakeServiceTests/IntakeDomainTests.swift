@@ -7,13 +7,21 @@ import Testing
 @Suite("Intake domain rules")
 struct IntakeDomainTests {
     @Test(
-        "reference prefix from the project code, else the city",
-        arguments: [
-            ("shenzhen", "SZ-FSG", "SZ"), ("wuhan", "WH-LKC", "WH"), ("wuhan", "LAKESIDE", "WU"),
-            ("beijing", "bj-01", "BJ"), ("x", "12-AB", "X"), ("深圳", "四季花城", "CL"),
-        ])
-    func referencePrefix(city: String, project: String, expected: String) {
-        #expect(CaseReference.prefix(city: city, project: project) == expected)
+        "reference prefixes are 1 to 8 capitals or digits, starting with a letter",
+        arguments: [("SZ", true), ("S", true), ("SZ2", true), ("ABCDEFGH", true), ("ABCDEFGHI", false), ("sz", false), ("2SZ", false),
+            ("", false), ("S-Z", false), ("深圳", false)])
+    func referencePrefix(prefix: String, valid: Bool) {
+        #expect(CaseReference.isValidPrefix(prefix) == valid)
+    }
+
+    @Test("the reference year is the year in the city's time zone")
+    func referenceYear() throws {
+        let newYearsEveUTC = try #require(ISO8601DateFormatter().date(from: "2026-12-31T16:30:00Z"))
+        #expect(CaseReference.year(of: newYearsEveUTC, in: try #require(TimeZone(identifier: "Asia/Shanghai"))) == 2027)
+        #expect(CaseReference.year(of: newYearsEveUTC, in: try #require(TimeZone(identifier: "UTC"))) == 2026)
+        #expect(CaseReference.year(of: newYearsEveUTC, in: try #require(TimeZone(identifier: "America/New_York"))) == 2026)
+        let beforeEpoch = Date(timeIntervalSince1970: -1)
+        #expect(CaseReference.year(of: beforeEpoch, in: try #require(TimeZone(identifier: "UTC"))) == 1969)
     }
 
     @Test("references are zero-padded to six digits and grow beyond")
@@ -31,6 +39,13 @@ struct IntakeDomainTests {
             ("Li Wei here, unit 1203", "[name] here, unit 1203"),
             ("this is li wei again", "this is [name] again"),
             ("Tap leaks in unit 1203 since 2026", "Tap leaks in unit 1203 since 2026"),
+            ("tel 138-0013-8000 or +86 138 0013 8000.", "tel [phone] or [phone]."),
+            ("全角 １３８００１３８０００ 号码", "全角 [phone] 号码"),
+            ("six digits 123456 stay, seven 1234567 go", "six digits 123456 stay, seven [phone] go"),
+            ("a plus alone + 12 and +8613800138000", "a plus alone + 12 and [phone]"),
+            ("a.b+c_d%e-f@mail.example.co, x@localhost, y@z.c", "[email], x@localhost, y@z.c"),
+            ("write to li@example.com.cn.", "write to [email]."),
+            ("张三说：电话13800138000，邮箱zs@qq.com", "张三说：电话[phone]，邮箱[email]"),
         ])
     func redaction(input: String, expected: String) {
         #expect(PersonalDataRedaction.redact(input, ownerName: "Li Wei") == expected)

@@ -35,12 +35,31 @@ struct GroupIncidentDetectorTests {
     }
 
     @Test(
-        "a report exactly 72 h earlier counts (inclusive start); a moment earlier does not; later reports do not",
-        arguments: [(72.0, true), (72.0 + 1.0 / 3600, false), (-1.0, false)])
+        "a report exactly 72 h earlier counts (inclusive start); a moment earlier does not",
+        arguments: [(72.0, true), (72.0 + 1.0 / 3600, false)])
     func windowEdge(hoursAgo: Double, counts: Bool) {
         let recent = [report("a"), report("b"), report("c"), report("d", hoursAgo: hoursAgo)]
         let decision = GroupIncidentDetector().evaluate(newReport, recentReports: recent, openIncidents: [])
         #expect((decision != .none) == counts)
+    }
+
+    /// Reports arrive out of order (partitions, replicas): the one decided last must still see the whole burst.
+    @Test(
+        "a report made after the new one but routed before it counts when one window holds them all",
+        arguments: [(-1.0, true), (-71.0, true), (-72.0, true), (-72.0 - 1.0 / 3600, false)])
+    func laterReports(hoursAgo: Double, counts: Bool) {
+        // a, b, c an hour after the new report, d later still: the window from the new report holds all five only
+        // while d is at most 72 h after it.
+        let recent = [report("a", hoursAgo: -1), report("b", hoursAgo: -1), report("c", hoursAgo: -1), report("d", hoursAgo: hoursAgo)]
+        let decision = GroupIncidentDetector().evaluate(newReport, recentReports: recent, openIncidents: [])
+        #expect((decision != .none) == counts)
+    }
+
+    @Test("reports on both sides of the new one that no single window holds do not open an incident")
+    func spreadReports() {
+        // Two owners 70 h before, two 3 h after: a window holding the new report holds at most four of the five.
+        let recent = [report("a", hoursAgo: 70), report("b", hoursAgo: 70), report("c", hoursAgo: -3), report("d", hoursAgo: -3)]
+        #expect(GroupIncidentDetector().evaluate(newReport, recentReports: recent, openIncidents: []) == .none)
     }
 
     @Test("other projects and other categories do not count")

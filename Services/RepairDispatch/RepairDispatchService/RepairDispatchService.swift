@@ -1,8 +1,7 @@
 import CareLoopRuntime
 
-/// The repair-dispatch service. Until its own issue lands it joins the runtime (schema, outbox relay, admin
-/// port), reports healthy and does nothing else.
+/// The repair-dispatch service.
 package enum RepairDispatchService {
     /// The definition the executable runs.
-    package static var definition: some ServiceDefinition { JoinOnlyServiceDefinition(identity: .repairDispatch) }
+    package static var definition: some ServiceDefinition { RepairDispatchServiceDefinition() }
 }

@@ -35,13 +35,13 @@ package struct ProblemDetails: Codable, Hashable, Sendable, Error {
         self.errors = errors
     }
 
-    /// A `400` (malformed JSON) or `422` (field rules) problem listing every field error.
+    /// A `400` problem listing every field error: the body is not well-formed JSON or breaks field rules.
     package static func validation(_ errors: ValidationErrors, instance: String? = nil) -> ProblemDetails {
         let malformed = errors.errors.contains { $0.rule == .json }
         return ProblemDetails(
             type: validationType,
             title: malformed ? "The body is not valid JSON" : "The body breaks field rules",
-            status: malformed ? 400 : 422,
+            status: 400,
             detail: "\(errors.errors.count) field error(s); see errors",
             instance: instance,
             errors: errors.errors

@@ -26,6 +26,8 @@ package struct VoiceSubmission: Codable, Hashable, Sendable {
     package var attachments: [Attachment]?
     /// Set for defects recorded at an open day or delivery inspection.
     package var inspection: Inspection?
+    /// Additive: who took the report first (首问负责), e.g. a staff id; absent means the channel itself.
+    package var taker: String?
 
     /// Makes a submission.
     package init(
@@ -38,7 +40,8 @@ package struct VoiceSubmission: Codable, Hashable, Sendable {
         description: String,
         categoryHint: String? = nil,
         attachments: [Attachment]? = nil,
-        inspection: Inspection? = nil
+        inspection: Inspection? = nil,
+        taker: String? = nil
     ) {
         self.kind = kind
         self.channel = channel
@@ -50,6 +53,7 @@ package struct VoiceSubmission: Codable, Hashable, Sendable {
         self.categoryHint = categoryHint
         self.attachments = attachments
         self.inspection = inspection
+        self.taker = taker
     }
 
     /// The intake record key, `<city>/<project>`.
@@ -58,7 +62,7 @@ package struct VoiceSubmission: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case kind, channel, owner, property, title, description, attachments, inspection
+        case kind, channel, owner, property, title, description, attachments, inspection, taker
         case submittedAt = "submitted_at"
         case categoryHint = "category_hint"
     }
@@ -73,17 +77,21 @@ package struct VoiceSubmission: Codable, Hashable, Sendable {
         package var phone: String?
         /// BCP 47 language tag such as `zh-CN`; defaults from the city when absent.
         package var language: String?
+        /// Additive: the day the owner moved in (`YYYY-MM-DD`), when known; a later date means not yet moved in.
+        package var moveInDate: String?
 
         /// Makes an owner.
-        package init(id: String, name: String? = nil, phone: String? = nil, language: String? = nil) {
+        package init(id: String, name: String? = nil, phone: String? = nil, language: String? = nil, moveInDate: String? = nil) {
             self.id = id
             self.name = name
             self.phone = phone
             self.language = language
+            self.moveInDate = moveInDate
         }
 
         enum CodingKeys: String, CodingKey {
             case id, name, phone, language
+            case moveInDate = "move_in_date"
         }
     }
 

@@ -1,12 +1,15 @@
 /// A proleptic Gregorian calendar date (year 0...9999), converted to and from days since 1970-01-01
 /// with Howard Hinnant's algorithms; no `Calendar`, so results never depend on the machine's settings.
-struct CivilDate: Hashable, Sendable {
-    var year: Int
-    var month: Int
-    var day: Int
+package struct CivilDate: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// Year, 0...9999.
+    package var year: Int
+    /// Month, 1...12.
+    package var month: Int
+    /// Day of the month, from 1.
+    package var day: Int
 
     /// Validates the parts; `nil` when the month or day does not exist (e.g. 2026-02-29).
-    init?(year: Int, month: Int, day: Int) {
+    package init?(year: Int, month: Int, day: Int) {
         guard (0...9999).contains(year), (1...12).contains(month),
             (1...Self.daysInMonth(year: year, month: month)).contains(day)
         else { return nil }
@@ -16,7 +19,7 @@ struct CivilDate: Hashable, Sendable {
     }
 
     /// The date `days` days after 1970-01-01 (negative for earlier dates).
-    init(daysSince1970 days: Int64) {
+    package init(daysSince1970 days: Int64) {
         let shifted = days + 719_468
         let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
         let dayOfEra = shifted - era * 146_097
@@ -29,7 +32,7 @@ struct CivilDate: Hashable, Sendable {
     }
 
     /// Days since 1970-01-01.
-    var daysSince1970: Int64 {
+    package var daysSince1970: Int64 {
         let adjustedYear = Int64(month <= 2 ? year - 1 : year)
         let era = (adjustedYear >= 0 ? adjustedYear : adjustedYear - 399) / 400
         let yearOfEra = adjustedYear - era * 400
@@ -39,22 +42,32 @@ struct CivilDate: Hashable, Sendable {
     }
 
     /// Parses exactly `YYYY-MM-DD` (RFC 3339 `full-date`).
-    init?(fullDate text: String) {
+    package init?(fullDate text: String) {
         var scanner = ASCIIScanner(text)
         guard let date = scanner.fullDate(), scanner.isAtEnd else { return nil }
         self = date
     }
 
     /// `YYYY-MM-DD`.
-    var fullDate: String {
+    package var fullDate: String {
         "\(Self.padded(year, 4))-\(Self.padded(month, 2))-\(Self.padded(day, 2))"
     }
 
-    static func isLeapYear(_ year: Int) -> Bool {
+    /// Orders by day.
+    package static func < (lhs: CivilDate, rhs: CivilDate) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+
+    /// `YYYY-MM-DD`.
+    package var description: String { fullDate }
+
+    /// Whether `year` has a 29 February.
+    package static func isLeapYear(_ year: Int) -> Bool {
         year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
     }
 
-    static func daysInMonth(year: Int, month: Int) -> Int {
+    /// Days in `month` of `year`.
+    package static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2: isLeapYear(year) ? 29 : 28
         case 4, 6, 9, 11: 30

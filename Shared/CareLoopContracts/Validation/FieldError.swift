@@ -68,11 +68,14 @@ package struct FieldError: Codable, Hashable, Sendable, CustomStringConvertible 
         package static let personalData: Rule = "personal_data"
         /// The body is not well-formed JSON (reported at `$`).
         package static let json: Rule = "json"
+        /// A well-formed reference to something the receiver does not know (e.g. a city or project missing from
+        /// intake's property registry).
+        package static let unknown: Rule = "unknown"
 
         /// Every rule this version reports.
         package static let known: [Rule] = [
             .required, .type, .enum, .maxLength, .minLength, .maxItems, .e164, .rfc3339, .date, .notInFuture,
-            .url, .languageTag, .range, .order, .personalData, .json,
+            .url, .languageTag, .range, .order, .personalData, .json, .unknown,
         ]
     }
 }

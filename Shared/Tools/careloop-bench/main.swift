@@ -3,6 +3,12 @@ import Foundation
 
 /// Every scenario; add new ones here.
 let scenarios: [any BenchScenario.Type] = [
+    RoutingTimersBench.self,
+    RoutingThroughputBench.self,
+    DispatchWaveBench.self,
+    DispatchAssignmentBench.self,
+    IntakeTopicBench.self,
+    IntakeHTTPBench.self,
 ]
 
 let words = Array(CommandLine.arguments.dropFirst())

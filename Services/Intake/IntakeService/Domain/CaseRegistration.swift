@@ -6,7 +6,8 @@ import Foundation
 /// Category, severity, department and deadlines are provisional until routing decides them: the
 /// category hint (or `unclassified`), `ordinary`, customer service (first-contact owner) and the
 /// default "113" clock counted in wall time from registration. Title and description travel with
-/// personal data redacted (routing classifies on them; owners' names and phones never leave intake).
+/// personal data redacted (routing classifies on them; owners' names and phones never leave intake). The actor is
+/// the staff member who took the report, when the submission names one.
 package struct CaseRegistration: Sendable {
     /// Provisional deadlines until routing computes the real ones.
     package var provisionalAcknowledge: Duration = .seconds(3600)
@@ -14,6 +15,11 @@ package struct CaseRegistration: Sendable {
     package var provisionalResolve: Duration = .seconds(3 * 86_400)
 
     package init() {}
+
+    /// Who took the report first: the staff id given, else the channel (首问负责).
+    package static func taker(of submission: VoiceSubmission) -> String {
+        submission.taker ?? submission.channel.rawValue
+    }
 
     /// The registered event's data; it carries no owner name or phone.
     package func registeredEvent(
@@ -43,7 +49,8 @@ package struct CaseRegistration: Sendable {
             categoryHint: submission.categoryHint,
             inspectionBatch: submission.inspection?.batch,
             attachmentsCount: submission.attachments?.count ?? 0,
-            submittedAt: submission.submittedAt
+            submittedAt: submission.submittedAt,
+            actor: submission.taker
         )
     }
 }

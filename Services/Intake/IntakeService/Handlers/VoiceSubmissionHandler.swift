@@ -5,48 +5,36 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Registers every valid `careloop.voice.submitted` event as a case and emits
-/// `careloop.case.registered` through the outbox, in the batch's transaction. Invalid submissions are
-/// rejected with their field errors (they go to `careloop.intake.v1.dlt`).
+/// Registers every valid `careloop.voice.submitted` event (one voice, or a unit's defects in the batch form) as
+/// cases and emits `careloop.case.registered` through the outbox, set-based in the batch's transaction. Invalid
+/// submissions and those for a city or project the registry does not know are rejected with their field errors
+/// (they go to `careloop.intake.v1.dlt`).
 struct VoiceSubmissionHandler: CloudEventHandler {
-    let eventSource: String
-    let registration = CaseRegistration()
+    let registrar: CaseRegistrar
+    let registry: LivePropertyRegistry
+    let maxFutureSkew: Duration
     let now: @Sendable () -> Date
 
     var acceptedTypes: Set<EventType> { [.voiceSubmitted] }
 
     func apply(_ events: [InboundEvent], connection: PostgresConnection, logger: Logger) async throws -> [EventRejection] {
-        let repository = CaseRepository(connection: connection, logger: logger)
+        let registry = try await registry.current()
+        let receivedAt = now()
         var rejections: [EventRejection] = []
-        var outbox: [OutboxMessage] = []
+        var accepted: [AcceptedSubmission] = []
         for (index, inbound) in events.enumerated() {
-            let registeredAt = now()
-            let submission: VoiceSubmission
-            switch VoiceSubmission.parse(json: inbound.event.data, now: registeredAt) {
-            case .success(let parsed): submission = parsed
+            switch SubmissionIntake.check(inbound.event.data, registry: registry, now: receivedAt, maxFutureSkew: maxFutureSkew) {
+            case .success(let submission):
+                accepted.append(
+                    AcceptedSubmission(
+                        source: inbound.event.source, externalID: inbound.event.id, submission: submission,
+                        requestHash: AcceptedSubmission.rawHash(of: inbound.event.data), traceparent: inbound.event.traceparent, tracestate: inbound.event.tracestate))
             case .failure(let errors):
                 rejections.append(EventRejection(index: index, validationErrors: errors))
-                continue
             }
-            let caseID = UUIDv7.make(at: registeredAt)
-            let prefix = CaseReference.prefix(city: submission.property.city, project: submission.property.project)
-            let year = Calendar(identifier: .gregorian).component(.year, from: registeredAt)
-            let number = try await repository.nextReferenceNumber(prefix: prefix, year: year)
-            let reference = CaseReference.format(prefix: prefix, year: year, number: number)
-            let inserted = try await repository.insert(
-                caseID: caseID, reference: reference, submission: submission, source: inbound.event.source,
-                externalID: inbound.event.id, registeredAt: registeredAt)
-            guard inserted else { continue }  // already registered under another inbox key
-            let data = registration.registeredEvent(
-                caseID: caseID, reference: reference, submission: submission, source: inbound.event.source,
-                externalID: inbound.event.id, registeredAt: registeredAt)
-            let event = try CloudEvent.json(
-                id: "\(data.caseID).registered", source: eventSource, type: .caseRegistered, time: data.occurredAt,
-                subject: data.caseID, traceparent: inbound.event.traceparent, tracestate: inbound.event.tracestate, payload: data)
-            outbox.append(OutboxMessage(event: event, topic: .cases, key: data.caseID))
-            logger.debug("Case registered", metadata: ["case_id": "\(data.caseID)", "reference": "\(reference)"])
         }
-        try await Outbox.enqueue(outbox, connection: connection)
+        _ = try await registrar.register(
+            accepted, registry: registry, registeredAt: receivedAt, lookUpRepeats: false, connection: connection, logger: logger)
         return rejections
     }
 }

@@ -3,94 +3,95 @@ import CareLoopRuntime
 import CareLoopStorage
 import Foundation
 import Logging
+import Metrics
 import PostgresNIO
 
-/// Takes ownership of every registered case: classifies it, grades its severity, picks its time rule,
-/// starts its SLA clock, records all of it with the rule that matched (for audit) and emits
-/// `careloop.case.routed` through the outbox, in the batch's transaction.
+/// Takes ownership of every registered case: classifies it, grades its severity, picks its time rule, starts its
+/// SLA clock and its timers, decides whether it needs a work order and whether the complaint is valid, escalates
+/// major cases at once, detects group incidents, records all of it (with the rule that matched, for audit) and
+/// emits `careloop.case.routed` (then `escalated` and `merged` where due) through the outbox, in the batch's
+/// transaction. Set-based: a batch costs a fixed number of statements, not a few per case.
 struct CaseRegisteredHandler: CloudEventHandler {
-    let rules: RoutingRules
+    let ruleBook: RuleBook
     let eventSource: String
+    /// Which process routed the case (`host/pid`), recorded for audit.
+    let replica: String
 
     var acceptedTypes: Set<EventType> { [.caseRegistered] }
 
     func apply(_ events: [InboundEvent], connection: PostgresConnection, logger: Logger) async throws -> [EventRejection] {
+        let rules = await ruleBook.rules
+        let now = Date()
         var rejections: [EventRejection] = []
-        var outbox: [OutboxMessage] = []
+        var registered: [(data: CaseEventData, caseID: UUID, inbound: InboundEvent)] = []
+        var seen: Set<UUID> = []
         for (index, inbound) in events.enumerated() {
-            let data: CaseEventData
             switch CaseEventData.parse(json: inbound.event.data) {
-            case .success(let parsed): data = parsed
+            case .success(let data):
+                guard let caseID = UUID(uuidString: data.caseID) else {
+                    rejections.append(EventRejection(index: index, errorClass: "validation", message: "case_id: not a UUID"))
+                    continue
+                }
+                if seen.insert(caseID).inserted { registered.append((data, caseID, inbound)) }
             case .failure(let errors):
                 rejections.append(EventRejection(index: index, validationErrors: errors))
-                continue
             }
-            guard let caseID = UUID(uuidString: data.caseID) else {
-                rejections.append(EventRejection(index: index, errorClass: "validation", message: "case_id: not a UUID"))
-                continue
-            }
-            let registeredAt = data.occurredAt.date
-            let inserted = try await connection.query(
-                """
-                INSERT INTO cases (case_id, reference, kind, city, project, owner_id, category_hint, status, registered_at)
-                VALUES (\(caseID), \(data.reference), \(data.kind.rawValue), \(data.property.city), \(data.property.project),
-                        \(data.ownerID), \(data.categoryHint), 'registered', \(registeredAt))
-                ON CONFLICT (case_id) DO NOTHING
-                RETURNING case_id
-                """, logger: logger)
-            var isNew = false
-            for try await _ in inserted { isNew = true }
-            guard isNew else { continue }  // already routed under another event id
+        }
+        guard !registered.isEmpty else { return rejections }
 
-            let decision = rules.decide(
-                data, ownerReportsInWindow: try await ownerReports(data, since: registeredAt - rules.severityRules.repeatWindow.timeInterval, connection, logger),
-                registeredAt: registeredAt)
-            try await record(decision, caseID: caseID, connection, logger)
-            var routed = data
-            routed.status = .routed
-            routed.previousStatus = .registered
-            routed.category = decision.classification.category
-            routed.department = decision.classification.department
-            routed.severity = decision.severity.severity
-            routed.due = decision.due
-            routed.occurredAt = Timestamp(Date())
-            let event = try CloudEvent.json(
-                id: "\(data.caseID).routed", source: eventSource, type: .caseRouted, time: routed.occurredAt, subject: data.caseID,
-                traceparent: inbound.event.traceparent, tracestate: inbound.event.tracestate, payload: routed)
-            outbox.append(OutboxMessage(event: event, topic: .cases, key: data.caseID))
+        let counts = try await ownerReportCounts(
+            registered.map(\.data), window: rules.severityRules.repeatWindow, connection: connection, logger: logger)
+        var decided: [(record: CaseRecord, decision: RoutingDecision)] = []
+        for (position, entry) in registered.enumerated() {
+            let decision = rules.decide(entry.data, ownerReportsInWindow: counts[position], registeredAt: entry.data.occurredAt.date)
+            let context = rules.context(
+                city: entry.data.property.city, project: entry.data.property.project, timeRule: decision.timeRule)
+            decided.append((CaseRecord.routed(entry.data, caseID: entry.caseID, decision: decision, at: now, rules: context), decision))
+        }
+        let inserted = try await CaseStore.insertRouted(decided, routedBy: replica, connection: connection, logger: logger)
+        var fresh = decided.map(\.record).filter { inserted.contains($0.caseID) }  // the others were routed before
+        guard !fresh.isEmpty else { return rejections }
+
+        let detection = try await GroupIncidentDetection.run(
+            on: &fresh, rules: rules, now: now, connection: connection, logger: logger)
+        try await CaseStore.update(detection.mergedFresh.compactMap { id in fresh.first { $0.caseID == id } }, connection: connection, logger: logger)
+        try await CaseStore.update(detection.members, connection: connection, logger: logger)
+        try await SLATimerStore.sync(fresh, now: now, fresh: true, connection: connection, logger: logger)
+        try await SLATimerStore.sync(detection.members, now: now, connection: connection, logger: logger)
+        let traces = Dictionary(
+            registered.map { ($0.caseID, ($0.inbound.event.traceparent, $0.inbound.event.tracestate)) }, uniquingKeysWith: { first, _ in first })
+        try await CaseStore.writeEffects(
+            of: fresh + detection.members, eventSource: eventSource, traceparents: traces, connection: connection, logger: logger)
+
+        Counter(label: "careloop_routing_cases_routed_total").increment(by: fresh.count)
+        for record in fresh {
             logger.debug(
                 "Case routed",
                 metadata: [
-                    "case_id": "\(data.caseID)", "category": "\(decision.classification.category)",
-                    "severity": "\(decision.severity.severity.rawValue)", "time_rule": "\(decision.timeRule.rawValue)",
+                    "case_id": "\(record.data.caseID)", "category": "\(record.data.category)",
+                    "severity": "\(record.data.severity.rawValue)", "time_rule": "\(record.timeRule.rawValue)",
+                    "state": "\(record.state.rawValue)",
                 ])
         }
-        try await Outbox.enqueue(outbox, connection: connection)
         return rejections
     }
 
-    /// How many cases this owner registered since `since` (this one included).
-    private func ownerReports(_ data: CaseEventData, since: Date, _ connection: PostgresConnection, _ logger: Logger) async throws -> Int {
-        guard let owner = data.ownerID else { return 1 }
+    /// For each case, how many cases its owner registered from `window` before it on (itself included).
+    private func ownerReportCounts(
+        _ cases: [CaseEventData], window: Duration, connection: PostgresConnection, logger: Logger
+    ) async throws -> [Int] {
+        let owners = Array(Set(cases.compactMap(\.ownerID)))
+        guard !owners.isEmpty, let earliest = cases.map(\.occurredAt.date).min() else { return cases.map { _ in 1 } }
+        let since = earliest.addingTimeInterval(-window.timeInterval)
         let rows = try await connection.query(
-            "SELECT count(*)::int FROM cases WHERE owner_id = \(owner) AND registered_at >= \(since)", logger: logger)
-        for try await count in rows.decode(Int.self) { return max(1, count) }
-        return 1
-    }
-
-    private func record(_ decision: RoutingDecision, caseID: UUID, _ connection: PostgresConnection, _ logger: Logger) async throws {
-        let reasons = decision.severity.reasons.map { "\($0)" }
-        let reasonsJSON = String(decoding: try JSONEncoder().encode(reasons), as: UTF8.self)
-        let clockJSON = String(decoding: try JSONEncoder().encode(decision.clock), as: UTF8.self)
-        try await connection.query(
-            """
-            UPDATE cases SET status = 'routed', category = \(decision.classification.category),
-                department = \(decision.classification.department.rawValue), severity = \(decision.severity.severity.rawValue),
-                severity_reasons = \(reasonsJSON)::jsonb, time_rule = \(decision.timeRule.rawValue),
-                matched_rule = \(decision.classification.matchedRuleID),
-                classification_source = \(decision.classification.source.rawValue),
-                rules_version = \(decision.classification.ruleSetVersion), sla_clock = \(clockJSON)::jsonb, routed_at = now()
-            WHERE case_id = \(caseID)
-            """, logger: logger)
+            "SELECT owner_id, registered_at FROM cases WHERE owner_id = ANY(\(owners)::text[]) AND registered_at >= \(since)",
+            logger: logger)
+        var byOwner: [String: [Date]] = [:]
+        for try await (owner, at) in rows.decode((String, Date).self) { byOwner[owner, default: []].append(at) }
+        return cases.map { data in
+            guard let owner = data.ownerID else { return 1 }
+            let from = data.occurredAt.date.addingTimeInterval(-window.timeInterval)
+            return 1 + (byOwner[owner] ?? []).filter { $0 >= from }.count
+        }
     }
 }

@@ -36,5 +36,83 @@ enum RoutingMigrations {
                     ADD COLUMN routed_at timestamptz;
                 CREATE INDEX cases_owner_registered ON cases (owner_id, registered_at);
                 """),
+        Migration(
+            version: 3, name: "case_lifecycle",
+            sql: """
+                -- The case as its events show it (snapshot = data of the last event), who holds it, how far it has
+                -- escalated, its group incident and validity.
+                ALTER TABLE cases
+                    ADD COLUMN snapshot jsonb,
+                    ADD COLUMN escalation_level int NOT NULL DEFAULT 0,
+                    ADD COLUMN group_incident_id text,
+                    ADD COLUMN assignee text,
+                    ADD COLUMN repair_lead text,
+                    ADD COLUMN requires_work_order boolean,
+                    ADD COLUMN is_valid boolean,
+                    ADD COLUMN validity_decided_by text,
+                    ADD COLUMN validity_reason text,
+                    ADD COLUMN routed_by text,
+                    ADD COLUMN updated_at timestamptz;
+                -- Group-incident detection: recent reports of one project and category.
+                CREATE INDEX cases_group_window ON cases (city, project, category, registered_at);
+
+                -- Every open warning and deadline of a case is a row; fired rows stay (fired_at) as the record that
+                -- they ran once. The timer worker claims due rows through the partial index, which holds unfired
+                -- rows only, oldest first: `WHERE fired_at IS NULL AND due_at <= now() ORDER BY due_at LIMIT n
+                -- FOR UPDATE SKIP LOCKED` reads just the rows it returns.
+                CREATE TABLE sla_timers (
+                    case_id uuid NOT NULL REFERENCES cases (case_id),
+                    deadline text NOT NULL CHECK (deadline IN ('acknowledge', 'respond', 'resolve')),
+                    kind text NOT NULL CHECK (kind IN ('warning', 'breach')),
+                    due_at timestamptz NOT NULL,
+                    fired_at timestamptz,
+                    PRIMARY KEY (case_id, deadline, kind)
+                );
+                CREATE INDEX sla_timers_due ON sla_timers (due_at) WHERE fired_at IS NULL;
+
+                -- Append-only: every action on a case with who and when, system events included.
+                CREATE TABLE case_timeline (
+                    id bigserial PRIMARY KEY,
+                    case_id uuid NOT NULL REFERENCES cases (case_id),
+                    at timestamptz NOT NULL,
+                    actor text NOT NULL,
+                    action text NOT NULL,
+                    event_type text,
+                    event_id text,
+                    from_status text,
+                    to_status text,
+                    details jsonb NOT NULL DEFAULT '{}'
+                );
+                CREATE INDEX case_timeline_case ON case_timeline (case_id, id);
+
+                -- Each escalation level a case reached: who was alerted, when, why and what triggered it.
+                CREATE TABLE case_escalations (
+                    case_id uuid NOT NULL REFERENCES cases (case_id),
+                    level int NOT NULL CHECK (level BETWEEN 1 AND 10),
+                    role text NOT NULL,
+                    escalated_at timestamptz NOT NULL,
+                    actor text NOT NULL,
+                    reason text NOT NULL,
+                    trigger text NOT NULL,
+                    PRIMARY KEY (case_id, level)
+                );
+
+                -- Group incidents (群诉). At most one per city, project and category accepts new members at a time.
+                CREATE TABLE group_incidents (
+                    incident_id text PRIMARY KEY,
+                    city text NOT NULL,
+                    project text NOT NULL,
+                    category text NOT NULL,
+                    commander text NOT NULL,
+                    opened_at timestamptz NOT NULL,
+                    opened_by_case uuid NOT NULL,
+                    distinct_owners int NOT NULL,
+                    first_report_at timestamptz NOT NULL,
+                    last_report_at timestamptz NOT NULL,
+                    accepting_members boolean NOT NULL DEFAULT true
+                );
+                CREATE UNIQUE INDEX group_incidents_one_accepting ON group_incidents (city, project, category)
+                    WHERE accepting_members;
+                """),
     ]
 }

@@ -132,6 +132,27 @@ package struct SLAClock: Hashable, Sendable, Codable {
         pendingEvents().first
     }
 
+    /// Every unpublished warning and breach still to come or overdue, earliest first: the rows the timer table
+    /// must hold for this clock. Empty once every milestone is met; while paused, only those due before the pause.
+    package func pendingTimers() -> [DueEvent] {
+        pendingEvents()
+    }
+
+    /// Runs `milestone` (and every later one) again from `instant`, as after a reopening: the targets lose their
+    /// met instant and fired flags, and get a fresh warning and deadline, `policy`'s limits counted from `instant`.
+    package mutating func restart(_ milestone: SLAPolicy.Milestone, at instant: Date, policy: SLAPolicy, calendar: BusinessCalendar) {
+        let share = policy.effectiveWarningShare
+        for index in targets.indices where targets[index].milestone >= milestone {
+            let limit = targets[index].limit
+            let warning = Duration.seconds(BusinessCalendar.timeInterval(limit) * share)
+            targets[index].metAt = nil
+            targets[index].warningFired = false
+            targets[index].breachFired = false
+            targets[index].warningAt = calendar.add(warning, to: instant)
+            targets[index].deadline = calendar.add(limit, to: instant)
+        }
+    }
+
     /// Records that `events` were published, so they are not due again.
     package mutating func markFired(_ events: some Sequence<DueEvent>) {
         for event in events {

@@ -64,10 +64,12 @@ package enum GroupIncidentDecision: Hashable, Sendable {
 
 /// Decides whether a new report opens a group incident (群诉), joins an open one, or neither. Pure.
 ///
-/// A report joins an open incident of the same project and category. Otherwise it counts the distinct owners
-/// (the new report's included; one owner twice counts once) of reports of the same project and category made
-/// within the window before the new one: a report exactly `window` earlier counts (inclusive start), reports after
-/// the new one do not. The incident opens when the count reaches the threshold.
+/// A report joins an open incident of the same project and category. Otherwise it looks at every window of the
+/// configured length that contains the new report and counts the distinct owners (the new report's included; one
+/// owner twice counts once) of reports of the same project and category inside it, both ends inclusive: a report
+/// exactly `window` before or after counts, a moment more does not. Reports made after the new one count too,
+/// because reports arrive out of order (several partitions and replicas route them concurrently), so whichever
+/// report of a burst is decided last sees the whole burst. The incident opens when a window reaches the threshold.
 package struct GroupIncidentDetector: Hashable, Sendable {
     /// Thresholds for projects without their own.
     package var defaults: GroupIncidentThresholds
@@ -93,14 +95,20 @@ package struct GroupIncidentDetector: Hashable, Sendable {
             return .join(incidentID: incident.id)
         }
         let limits = thresholds(for: report.project)
-        let windowStart = report.reportedAt.addingTimeInterval(-limits.window.timeInterval)
-        var owners: Set<String> = [report.ownerID]
-        for other in recentReports
-        where other.project == report.project && other.category == report.category
-            && other.reportedAt >= windowStart && other.reportedAt <= report.reportedAt
-        {
-            owners.insert(other.ownerID)
+        let window = limits.window.timeInterval
+        let related = recentReports.filter {
+            $0.project == report.project && $0.category == report.category
+                && abs($0.reportedAt.timeIntervalSince(report.reportedAt)) <= window
+        } + [report]
+        // Every window holding the new report starts at or before it; the busiest one starts at some report's time.
+        let starts = Set(related.map(\.reportedAt).filter { $0 <= report.reportedAt }).sorted()
+        var best: Set<String> = []
+        for start in starts {
+            let end = start.addingTimeInterval(window)
+            let owners = Set(related.filter { $0.reportedAt >= start && $0.reportedAt <= end }.map(\.ownerID))
+            if owners.count > best.count { best = owners }
         }
+        let owners = best
         guard owners.count >= limits.distinctOwners else { return .none }
         return .open(project: report.project, category: report.category, ownerIDs: owners.sorted())
     }

@@ -1,0 +1,147 @@
+import CareLoopStorage
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The `sla_timers` table: one row per open warning or deadline of a case, claimed by the timer worker when due.
+package enum SLATimerStore {
+    /// Claims up to `limit` due timers, earliest first: locks their rows with `FOR UPDATE SKIP LOCKED` (rows another
+    /// worker holds are skipped, not waited for) and returns their distinct cases and how many rows were claimed.
+    ///
+    /// The plan walks the partial index `sla_timers_due` (unfired rows only, by `due_at`) and stops after `limit`
+    /// rows: the cost is the rows returned, not the table's size.
+    package static func claimDue(
+        at now: Date, limit: Int, connection: PostgresConnection, logger: Logger
+    ) async throws -> (cases: [UUID], timers: Int) {
+        let rows = try await connection.query(
+            """
+            SELECT case_id FROM sla_timers
+            WHERE fired_at IS NULL AND due_at <= \(now)
+            ORDER BY due_at
+            LIMIT \(limit)
+            FOR UPDATE SKIP LOCKED
+            """, logger: logger)
+        var seen: Set<UUID> = []
+        var ordered: [UUID] = []
+        var timers = 0
+        for try await id in rows.decode(UUID.self) {
+            timers += 1
+            if seen.insert(id).inserted { ordered.append(id) }
+        }
+        return (ordered, timers)
+    }
+
+    /// Locks the cases `ids` that nobody else holds (`FOR UPDATE SKIP LOCKED`, case-id order) and returns them: the
+    /// worker fires only the timers of cases it holds. A case held by a staff request, a consumer or another
+    /// worker is left for a later batch; its claimed timer rows are released unfired when the transaction ends.
+    package static func lockCases(_ ids: [UUID], connection: PostgresConnection, logger: Logger) async throws -> [UUID] {
+        guard !ids.isEmpty else { return [] }
+        let rows = try await connection.query(
+            "SELECT case_id FROM cases WHERE case_id = ANY(\(ids)::uuid[]) ORDER BY case_id FOR UPDATE SKIP LOCKED", logger: logger)
+        var locked: [UUID] = []
+        for try await id in rows.decode(UUID.self) { locked.append(id) }
+        return locked
+    }
+
+    /// Makes the rows of `records` match their clocks: published timers are marked fired at `now`, timers no longer
+    /// wanted (met milestones, a pause, a closed or merged case) are deleted unfired, and wanted ones are inserted
+    /// or moved (a resume shifts them; a reopening arms fired ones again).
+    /// - Parameter fresh: the cases are new (no rows yet): only inserts.
+    ///
+    /// Writers that hold the cases' rows (staff requests, consumers) wait for timer rows a worker has claimed; the
+    /// worker uses ``syncAfterFiring(_:now:connection:logger:)`` instead, which never waits, so no cycle can form.
+    static func sync(_ records: [CaseRecord], now: Date, fresh: Bool = false, connection: PostgresConnection, logger: Logger) async throws {
+        guard !records.isEmpty else { return }
+        var wantedCases: [UUID] = [], wantedDeadlines: [String] = [], wantedKinds: [String] = [], wantedAt: [Date] = []
+        var firedCases: [UUID] = [], firedDeadlines: [String] = [], firedKinds: [String] = []
+        for record in records {
+            for timer in record.wantedTimers {
+                wantedCases.append(record.caseID)
+                wantedDeadlines.append(timer.milestone.rawValue)
+                wantedKinds.append(timer.kind.rawValue)
+                wantedAt.append(timer.at)
+            }
+            for key in record.firedTimers {
+                firedCases.append(record.caseID)
+                firedDeadlines.append(key.milestone.rawValue)
+                firedKinds.append(key.kind.rawValue)
+            }
+        }
+        if !fresh {
+            let ids = records.map(\.caseID)
+            if !firedCases.isEmpty {
+                try await connection.query(
+                    """
+                    UPDATE sla_timers AS t SET fired_at = \(now)
+                    FROM unnest(\(firedCases)::uuid[], \(firedDeadlines)::text[], \(firedKinds)::text[]) AS f(case_id, deadline, kind)
+                    WHERE t.case_id = f.case_id AND t.deadline = f.deadline AND t.kind = f.kind AND t.fired_at IS NULL
+                    """, logger: logger)
+            }
+            try await connection.query(
+                """
+                DELETE FROM sla_timers AS t
+                WHERE t.case_id = ANY(\(ids)::uuid[]) AND t.fired_at IS NULL AND NOT EXISTS (
+                    SELECT 1 FROM unnest(\(wantedCases)::uuid[], \(wantedDeadlines)::text[], \(wantedKinds)::text[])
+                        AS w(case_id, deadline, kind)
+                    WHERE w.case_id = t.case_id AND w.deadline = t.deadline AND w.kind = t.kind)
+                """, logger: logger)
+        }
+        guard !wantedCases.isEmpty else { return }
+        try await connection.query(
+            """
+            INSERT INTO sla_timers (case_id, deadline, kind, due_at)
+            SELECT * FROM unnest(\(wantedCases)::uuid[], \(wantedDeadlines)::text[], \(wantedKinds)::text[], \(wantedAt)::timestamptz[])
+            ON CONFLICT (case_id, deadline, kind) DO UPDATE SET due_at = EXCLUDED.due_at, fired_at = NULL
+            WHERE sla_timers.due_at <> EXCLUDED.due_at OR sla_timers.fired_at IS NOT NULL
+            """, logger: logger)
+    }
+
+    /// The timer worker's sync after firing: marks the published timers fired and deletes unfired rows the clocks no
+    /// longer want, skipping rows another worker holds (`SKIP LOCKED`) instead of waiting for them. A skipped row
+    /// stays unfired until a later batch claims it, finds its clock has nothing due and marks it then: the clock,
+    /// not the row, decides what is published, so nothing fires twice. Rows the clocks want are kept as they are
+    /// (firing never moves a timer; writers that move them use ``sync(_:now:fresh:connection:logger:)``).
+    static func syncAfterFiring(_ records: [CaseRecord], now: Date, connection: PostgresConnection, logger: Logger) async throws {
+        guard !records.isEmpty else { return }
+        var firedCases: [UUID] = [], firedDeadlines: [String] = [], firedKinds: [String] = []
+        var wantedCases: [UUID] = [], wantedDeadlines: [String] = [], wantedKinds: [String] = []
+        for record in records {
+            for key in record.firedTimers {
+                firedCases.append(record.caseID)
+                firedDeadlines.append(key.milestone.rawValue)
+                firedKinds.append(key.kind.rawValue)
+            }
+            for timer in record.wantedTimers {
+                wantedCases.append(record.caseID)
+                wantedDeadlines.append(timer.milestone.rawValue)
+                wantedKinds.append(timer.kind.rawValue)
+            }
+        }
+        if !firedCases.isEmpty {
+            try await connection.query(
+                """
+                WITH target AS (
+                    SELECT s.case_id, s.deadline, s.kind FROM sla_timers AS s
+                    JOIN unnest(\(firedCases)::uuid[], \(firedDeadlines)::text[], \(firedKinds)::text[]) AS f(case_id, deadline, kind)
+                        ON s.case_id = f.case_id AND s.deadline = f.deadline AND s.kind = f.kind
+                    WHERE s.fired_at IS NULL
+                    FOR UPDATE OF s SKIP LOCKED)
+                UPDATE sla_timers AS t SET fired_at = \(now) FROM target
+                WHERE t.case_id = target.case_id AND t.deadline = target.deadline AND t.kind = target.kind
+                """, logger: logger)
+        }
+        let ids = records.map(\.caseID)
+        try await connection.query(
+            """
+            WITH target AS (
+                SELECT s.case_id, s.deadline, s.kind FROM sla_timers AS s
+                WHERE s.case_id = ANY(\(ids)::uuid[]) AND s.fired_at IS NULL AND NOT EXISTS (
+                    SELECT 1 FROM unnest(\(wantedCases)::uuid[], \(wantedDeadlines)::text[], \(wantedKinds)::text[])
+                        AS w(case_id, deadline, kind)
+                    WHERE w.case_id = s.case_id AND w.deadline = s.deadline AND w.kind = s.kind)
+                FOR UPDATE OF s SKIP LOCKED)
+            DELETE FROM sla_timers AS t USING target
+            WHERE t.case_id = target.case_id AND t.deadline = target.deadline AND t.kind = target.kind
+            """, logger: logger)
+    }
+}

@@ -1,0 +1,98 @@
+import CareLoopStorage
+import Foundation
+import Logging
+import Metrics
+import PostgresNIO
+import ServiceLifecycle
+
+/// Fires due SLA timers from the `sla_timers` table, in batches, on every replica at once without firing any
+/// twice. Each batch, in one transaction: claims due timer rows with `FOR UPDATE SKIP LOCKED`, locks their cases
+/// (skipping any another worker, consumer or staff request holds), publishes each held case's due warnings and
+/// breaches from its clock (breaches escalate one level), updates the clock, marks the timers fired and records
+/// the facts on the timeline. The clock stored with the case decides what is due, so a timer row seen twice is
+/// published once. Nothing is held in memory between batches: a timer due while the service was down fires at the
+/// first batch after it is back.
+struct SLATimerWorker: Service {
+    /// How the worker polls.
+    struct Configuration: Sendable {
+        /// Timers claimed per transaction.
+        var batchSize = 500
+        /// The wait after a batch that was not full.
+        var pollInterval: Duration = .seconds(1)
+    }
+
+    /// What one batch did.
+    struct BatchOutcome: Sendable {
+        /// Timer rows claimed.
+        var timers: Int
+        /// Cases claimed.
+        var cases: Int
+        /// Warnings and breaches published.
+        var fired: Int
+    }
+
+    let database: Database
+    let ruleBook: RuleBook
+    let eventSource: String
+    let configuration: Configuration
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            var full = false
+            do {
+                let outcome = try await fireDue()
+                full = outcome.timers >= configuration.batchSize && outcome.fired > 0
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("SLA timer batch failed; will retry", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            if !full {
+                do {
+                    try await cancelWhenGracefulShutdown { try await Task.sleep(for: configuration.pollInterval) }
+                } catch {
+                    return
+                }
+            }
+        }
+    }
+
+    /// Claims and fires one batch of due timers at `now`, in one transaction.
+    @discardableResult
+    func fireDue(at now: Date = Date()) async throws -> BatchOutcome {
+        let rules = await ruleBook.rules
+        let limit = configuration.batchSize
+        let eventSource = eventSource
+        let logger = logger
+        return try await database.withTransaction { connection in
+            let started = ContinuousClock.now
+            let claimed = try await SLATimerStore.claimDue(at: now, limit: limit, connection: connection, logger: logger)
+            Timer(label: "careloop_routing_sla_timer_claim_seconds").recordInterval(since: started)
+            guard !claimed.cases.isEmpty else { return BatchOutcome(timers: 0, cases: 0, fired: 0) }
+            let held = try await SLATimerStore.lockCases(claimed.cases, connection: connection, logger: logger)
+            var records = try await CaseStore.read(held, connection: connection, logger: logger)
+            var fired = 0
+            for index in records.indices {
+                fired += records[index].fireDueTimers(at: now, rules: rules.context(for: records[index]))
+            }
+            let changed = records.filter(\.hasEffects)
+            try await CaseStore.update(changed, connection: connection, logger: logger)
+            // Every held case, changed or not: a row its clock already published (skipped earlier) is marked now.
+            try await SLATimerStore.syncAfterFiring(records, now: now, connection: connection, logger: logger)
+            try await CaseStore.writeEffects(of: changed, eventSource: eventSource, connection: connection, logger: logger)
+            if fired > 0 {
+                Counter(label: "careloop_routing_sla_timers_fired_total").increment(by: fired)
+                logger.debug("SLA timers fired", metadata: ["cases": "\(records.count)", "timers": "\(fired)"])
+            }
+            return BatchOutcome(timers: claimed.timers, cases: claimed.cases.count, fired: fired)
+        }
+    }
+}
+
+extension Timer {
+    /// Records the time since `start`.
+    fileprivate func recordInterval(since start: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - start
+        recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+    }
+}

@@ -1,0 +1,114 @@
+import CareLoopContracts
+import Foundation
+import Logging
+
+/// Waits for the pipeline to drain, then reads the topics and the databases and accounts for every submission of a
+/// manifest (see ``Accounting``).
+package struct Verifier: Sendable {
+    package let bootstrapServers: String
+    /// The services' tables; `nil` to verify from the topics only.
+    package let database: DatabaseTarget?
+    /// The services' consumer groups whose lag must be zero before the pipeline counts as drained.
+    package let groups: [ConsumerGroup]
+    package let logger: Logger
+
+    package init(bootstrapServers: String, database: DatabaseTarget?, groups: [ConsumerGroup] = [], logger: Logger) {
+        self.bootstrapServers = bootstrapServers
+        self.database = database
+        self.groups = groups
+        self.logger = logger
+    }
+
+    /// Distinct submissions of `manifest` that must become cases (accepted, not malformed).
+    package static func expectedCases(_ manifest: [ManifestEntry]) -> Int {
+        Set(manifest.filter { $0.accepted && $0.mustRegister }.compactMap(\.id)).count
+    }
+
+    /// Polls the databases and the consumer groups until at least `registered` cases are registered, every
+    /// registered case is routed, no outbox row waits and no group lags, twice in a row; returns how long it took, or
+    /// `nil` after `timeout` (then verify anyway: the report says what is missing).
+    package func waitForDrain(registered: Int, timeout: Duration) async -> Duration? {
+        guard let database else { return .zero }
+        let snapshot = DatabaseSnapshot(target: database, logger: logger)
+        let start = ContinuousClock.now
+        var previous: DatabaseSnapshot.Progress?
+        var lastLog = start
+        while ContinuousClock.now - start < timeout, !HarnessInterrupt.isRequested {
+            var progress = await snapshot.progress()
+            progress?.lag = await lag()
+            if let progress, progress.registered >= registered, progress.routed >= progress.registered, progress.unsent == 0,
+                progress.lag == 0, progress == previous
+            {
+                return ContinuousClock.now - start
+            }
+            if let progress, ContinuousClock.now - lastLog >= .seconds(10) {
+                lastLog = ContinuousClock.now
+                logger.info(
+                    "Waiting for the pipeline to drain",
+                    metadata: [
+                        "registered": "\(progress.registered)/\(registered)", "routed": "\(progress.routed)", "unsent": "\(progress.unsent)",
+                        "lag": "\(progress.lag)",
+                    ])
+            }
+            previous = progress
+            try? await Task.sleep(for: .seconds(1))
+        }
+        return nil
+    }
+
+    /// Records the consumer groups have not committed yet (groups that committed nothing are left out); -1 when the
+    /// brokers cannot be asked.
+    private func lag() async -> Int {
+        var total = 0
+        for group in groups {
+            do {
+                total += try await TopicWatermarks.lag(bootstrapServers: bootstrapServers, groupID: group.id, topics: group.topics) ?? 0
+            } catch {
+                return -1
+            }
+        }
+        return total
+    }
+
+    /// Reads everything and accounts for `manifest`.
+    package func verify(manifest: [ManifestEntry], faults: [FaultWindow] = [], readTimeout: Duration = .seconds(120)) async throws -> VerificationReport {
+        var observations = try await TopicSnapshot(bootstrapServers: bootstrapServers, logger: logger).read(timeout: readTimeout)
+        if let database {
+            try await DatabaseSnapshot(target: database, logger: logger).read(into: &observations)
+        }
+        return Accounting.verify(manifest: manifest, observations: observations, faults: faults)
+    }
+}
+
+/// A consumer group of a service and the topics it consumes.
+package struct ConsumerGroup: Sendable, Hashable {
+    package var id: String
+    package var topics: [String]
+
+    package init(id: String, topics: [String]) {
+        self.id = id
+        self.topics = topics
+    }
+
+    /// The groups CareLoop's services use under `prefix` (`kafka.consumer.groupPrefix`), for `services`.
+    package static func standard(prefix: String, services: [ServiceName]) -> [ConsumerGroup] {
+        let cases = [Topic.cases.rawValue]
+        var groups: [ConsumerGroup] = []
+        for service in services {
+            switch service {
+            case .intake:
+                groups += [ConsumerGroup(id: "\(prefix)-intake", topics: [Topic.intake.rawValue]), ConsumerGroup(id: "\(prefix)-intake-timeline", topics: cases)]
+            case .routing:
+                groups += [
+                    ConsumerGroup(id: "\(prefix)-routing", topics: cases),
+                    ConsumerGroup(id: "\(prefix)-routing-follow-up", topics: [Topic.workOrders.rawValue, Topic.surveys.rawValue]),
+                ]
+            case .repairDispatch:
+                groups.append(ConsumerGroup(id: "\(prefix)-repair-dispatch", topics: cases))
+            case .survey, .notification:
+                break
+            }
+        }
+        return groups
+    }
+}

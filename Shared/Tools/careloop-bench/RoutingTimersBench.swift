@@ -1,0 +1,130 @@
+import CareLoopStorage
+import CareLoopTestSupport
+import Foundation
+import Histogram
+import Logging
+import PostgresNIO
+import RoutingService
+
+/// `careloop-bench routing-timers`: claiming due SLA timers from a table holding a million open ones.
+///
+/// Fills routing's `sla_timers` (throw-away PostgreSQL, routing's real migrations) with `--cases` cases × 6 timers,
+/// `--due` of them overdue and the rest spread over the next 30 days, then claims the due ones in batches of
+/// `--batch` with the worker's own statements, one transaction per batch as the worker runs them: the claim
+/// (`SLATimerStore.claimDue`: the partial index on unfired `due_at`, `FOR UPDATE SKIP LOCKED`), the case locks
+/// (`SLATimerStore.lockCases`, `SKIP LOCKED`), then marking the claimed cases' due timers fired. Prints the claim
+/// time per batch, claim plus case locks, and the whole batch transaction (p50, p99, max). The worker's own work per
+/// case (events, clock, timeline) comes on top of the transaction time and is not part of claiming.
+enum RoutingTimersBench: BenchScenario {
+    static let name = "routing-timers"
+    static let summary = "claim due SLA timers in batches from 1,000,000 open timers (--cases, --due, --batch)"
+
+    static func run(arguments: BenchArguments) async throws {
+        let cases = try arguments.int("cases", default: 166_667)
+        let dueShare = try arguments.double("due", default: 0.1)
+        let batch = try arguments.int("batch", default: 500)
+        let maxBatches = try arguments.int("batches", default: 400)
+        let logger = Logger(label: "careloop.bench")
+        var configuration = try await PostgresTestCluster.makeSchema(prefix: "bench_timers")
+        configuration.poolSize = 2
+        try await Migrator(configuration: configuration, logger: logger)
+            .migrate(service: "routing", migrations: RoutingServiceDefinition().migrations)
+        let database = try Database(configuration: configuration, logger: logger)
+        try await withRunning([database]) {
+            let fillStart = ContinuousClock.now
+            try await database.withConnection { connection in
+                _ = try await connection.query(
+                    """
+                    WITH c AS (
+                        INSERT INTO cases (case_id, reference, kind, city, project, status, registered_at)
+                        SELECT md5('bench-' || i)::uuid, 'B-' || i, 'repair', 'shenzhen', 'P-' || (i % 2000), 'routed', now()
+                        FROM generate_series(1, \(cases)) AS i
+                        RETURNING case_id)
+                    INSERT INTO sla_timers (case_id, deadline, kind, due_at)
+                    SELECT c.case_id, d.deadline, k.kind,
+                        CASE WHEN random() < \(dueShare) THEN now() - random() * interval '1 hour'
+                             ELSE now() + random() * interval '30 days' END
+                    FROM c, (VALUES ('acknowledge'), ('respond'), ('resolve')) AS d(deadline),
+                        (VALUES ('warning'), ('breach')) AS k(kind)
+                    """, logger: logger)
+                _ = try await connection.query("VACUUM ANALYZE cases", logger: logger)
+                _ = try await connection.query("VACUUM ANALYZE sla_timers", logger: logger)
+            }
+            let (open, due) = try await database.withConnection { connection in
+                (
+                    try await connection.queryValue("SELECT count(*) FROM sla_timers WHERE fired_at IS NULL", as: Int.self, logger: logger) ?? 0,
+                    try await connection.queryValue(
+                        "SELECT count(*) FROM sla_timers WHERE fired_at IS NULL AND due_at <= now()", as: Int.self, logger: logger) ?? 0
+                )
+            }
+            print("filled \(open) open timers (\(due) due) for \(cases) cases in \(ContinuousClock.now - fillStart)")
+            let plan = try await database.withConnection { connection in
+                let rows = try await connection.query(
+                    """
+                    EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
+                    SELECT case_id FROM sla_timers WHERE fired_at IS NULL AND due_at <= now()
+                    ORDER BY due_at LIMIT \(batch) FOR UPDATE SKIP LOCKED
+                    """, logger: logger)
+                var lines: [String] = []
+                for try await line in rows.decode(String.self) { lines.append(line) }
+                return lines
+            }
+            print("plan of one claim:\n  " + plan.joined(separator: "\n  "))
+
+            func histogram() -> Histogram<UInt64> { Histogram(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three) }
+            var claims = histogram()
+            var claimsAndLocks = histogram()
+            var batches = histogram()
+            var claimedTimers = 0
+            var firedTimers = 0
+            var count = 0
+            let runStart = ContinuousClock.now
+            while count < maxBatches {
+                let (claimTime, lockTime, batchTime, claimed, fired) = try await database.withConnection { connection in
+                    let start = ContinuousClock.now
+                    let result = try await connection.inTransaction(logger: logger) { connection in
+                        let now = Date()
+                        let claimStart = ContinuousClock.now
+                        let claimed = try await SLATimerStore.claimDue(at: now, limit: batch, connection: connection, logger: logger)
+                        let claimTime = ContinuousClock.now - claimStart
+                        let held = try await SLATimerStore.lockCases(claimed.cases, connection: connection, logger: logger)
+                        let lockTime = ContinuousClock.now - claimStart
+                        let fired = try await connection.queryValue(
+                            """
+                            WITH fired AS (
+                                UPDATE sla_timers SET fired_at = \(now)
+                                WHERE case_id = ANY(\(held)::uuid[]) AND fired_at IS NULL AND due_at <= \(now) RETURNING 1)
+                            SELECT count(*) FROM fired
+                            """, as: Int.self, logger: logger) ?? 0
+                        return (claimTime, lockTime, claimed.timers, fired)
+                    }
+                    return (result.0, result.1, ContinuousClock.now - start, result.2, result.3)
+                }
+                guard claimed > 0 else { break }
+                count += 1
+                claimedTimers += claimed
+                firedTimers += fired
+                claims.record(UInt64(claimTime.wholeMicroseconds))
+                claimsAndLocks.record(UInt64(lockTime.wholeMicroseconds))
+                batches.record(UInt64(batchTime.wholeMicroseconds))
+            }
+            let elapsed = ContinuousClock.now - runStart
+            func ms(_ micros: UInt64) -> String { String(format: "%.2f ms", Double(micros) / 1000) }
+            func line(_ name: String, _ histogram: Histogram<UInt64>) -> String {
+                "\(name) p50 \(ms(histogram.valueAtPercentile(50)))  p99 \(ms(histogram.valueAtPercentile(99)))  max \(ms(histogram.max))"
+            }
+            print("batches: \(count) of \(batch); \(claimedTimers) timer rows claimed, \(firedTimers) timers fired, in \(elapsed)")
+            print(line("claim (FOR UPDATE SKIP LOCKED):   ", claims))
+            print(line("claim + case locks (SKIP LOCKED): ", claimsAndLocks))
+            print(line("batch transaction:                ", batches))
+        }
+        try await PostgresTestCluster.dropSchema(configuration)
+    }
+}
+
+extension Duration {
+    /// Whole microseconds.
+    var wholeMicroseconds: Int64 {
+        components.seconds * 1_000_000 + components.attoseconds / 1_000_000_000_000
+    }
+}
