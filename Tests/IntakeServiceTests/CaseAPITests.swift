@@ -212,7 +212,7 @@ struct CaseCreationAPITests {
     @Test("413 for a body over the limit, 429 with Retry-After beyond the key's rate")
     func limits() async throws {
         try await IntakeTestBed.with { bed in
-            let (_, key) = try await bed.keys.create(name: "crm", scopes: [.write], ratePerSecond: 1)
+            let (_, key) = try await bed.keys.create(name: "crm", scopes: [.write], ratePerSecond: 0.01)
             let (_, other) = try await bed.keys.create(name: "app", scopes: [.write])
             let api = APISettings(maxBodyBytes: 16 * 1024, rateLimitPerSecond: 100, rateLimitBurstSeconds: 1)
             try await bed.application(api: api).test(.router) { client in
@@ -222,7 +222,7 @@ struct CaseCreationAPITests {
                     #expect($0.headers[.contentType] == "application/problem+json")
                     #expect(json($0)["status"] as? Int == 413)
                 }
-                // One request per second for this key: the second at once is refused.
+                // One request per 100 s for this key: the second is refused.
                 try await client.execute(uri: "/v1/cases", method: .post, headers: headers(key, idempotency: "ok"), body: ByteBuffer(string: submissionJSON())) {
                     #expect($0.status == .created)
                 }

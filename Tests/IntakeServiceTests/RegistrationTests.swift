@@ -173,3 +173,45 @@ struct RegistrationBatcherTests {
         }
     }
 }
+
+@Suite("Reference numbers in blocks", .timeLimit(.minutes(2)))
+struct ReferenceNumbersTests {
+    @Test("two replicas drawing blocks of one prefix and year never hand out the same number; a new prefix or year starts at 1")
+    func uniqueAcrossReplicas() async throws {
+        try await IntakeTestBed.with { bed in
+            let first = ReferenceNumbers(database: bed.database)
+            let second = ReferenceNumbers(database: bed.database)
+            let shenzhen = ReferenceNumbers.Key(prefix: "SZ", year: 2026)
+            let nextYear = ReferenceNumbers.Key(prefix: "SZ", year: 2027)
+            let wuhan = ReferenceNumbers.Key(prefix: "WH", year: 2026)
+            var drawn: [(ReferenceNumbers.Key, Int64)] = []
+            let logger = PostgresTestCluster.logger
+            func take(_ numbers: ReferenceNumbers, _ keys: [ReferenceNumbers.Key]) async throws {
+                let taken = try await bed.database.withConnection { try await numbers.take(keys, connection: $0, logger: logger) }
+                drawn += zip(keys, taken).map { ($0, $1) }
+            }
+            try await take(first, [shenzhen])
+            try await take(second, Array(repeating: shenzhen, count: 150))
+            try await take(first, Array(repeating: shenzhen, count: 120))
+            try await take(second, [shenzhen, nextYear, shenzhen])
+            // A block drawn in a registration that rolls back stays used up (nextval is not undone): its numbers are
+            // never handed out again, whoever draws next.
+            try await first.prepare([wuhan], logger: logger)
+            _ = try? await bed.database.withTransaction { connection -> Int in
+                _ = try await ReferenceNumbers(database: bed.database).take([wuhan], connection: connection, logger: logger)
+                throw CaseRepositoryError(message: "roll back")
+            }
+            try await take(first, [wuhan])
+            let shenzhenNumbers = drawn.filter { $0.0 == shenzhen }.map(\.1)
+            #expect(shenzhenNumbers.count == 273)
+            #expect(Set(shenzhenNumbers).count == 273, "no number handed out twice")
+            #expect(shenzhenNumbers.first == 1, "the first number of a prefix and year is 1")
+            #expect(drawn.filter { $0.0 == nextYear }.map(\.1) == [1], "another year starts at 1")
+            #expect(drawn.filter { $0.0 == wuhan }.map(\.1) == [101], "the block 1-100 of the rolled-back registration is not handed out again")
+            #expect(
+                ReferenceNumbers.keys(of: [PropertyRegistryTests.document.cities[0]], around: Date(timeIntervalSince1970: 1_798_732_800))
+                    == [ReferenceNumbers.Key(prefix: "SZ", year: 2027), ReferenceNumbers.Key(prefix: "SZ", year: 2028)],
+                "this year and the next, in the city's time zone (2027-01-01T00:00+08:00 is still 2026 in UTC)")
+        }
+    }
+}

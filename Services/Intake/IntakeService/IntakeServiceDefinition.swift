@@ -50,10 +50,12 @@ struct IntakeParts: Sendable {
             logger.warning(
                 "Owners' personal data is encrypted with the public development key; set intake.piiKeys and intake.piiLookupKey")
         }
+        let numbers = ReferenceNumbers(database: database)
         registrySync = PropertyRegistrySync(
-            database: database, seed: settings.seed, live: registry, interval: settings.refreshInterval, logger: logger)
+            database: database, seed: settings.seed, live: registry, numbers: numbers, interval: settings.refreshInterval, logger: logger)
         func registrar(_ path: String) -> CaseRegistrar {
-            CaseRegistrar(eventSource: eventSource, cipher: settings.cipher, phoneLookup: settings.phoneLookup, path: path)
+            CaseRegistrar(
+                eventSource: eventSource, cipher: settings.cipher, phoneLookup: settings.phoneLookup, numbers: numbers, path: path)
         }
         submissions = VoiceSubmissionHandler(
             registrar: registrar("topic"), registry: registry, maxFutureSkew: settings.maxFutureSkew, now: now)
@@ -61,7 +63,7 @@ struct IntakeParts: Sendable {
             database: database, registrar: registrar("http"), registry: registry, logger: logger, now: now)
         api = IntakeAPI(
             database: database, batcher: batcher, registry: registry, cipher: settings.cipher,
-            phoneLookup: settings.phoneLookup, maxFutureSkew: settings.maxFutureSkew, now: now)
+            phoneLookup: settings.phoneLookup, numbers: numbers, maxFutureSkew: settings.maxFutureSkew, now: now)
         resealer = PersonalDataResealer(database: database, cipher: settings.cipher, logger: logger)
     }
 }

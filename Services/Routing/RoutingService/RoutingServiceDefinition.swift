@@ -12,6 +12,11 @@ package struct RoutingServiceDefinition: ServiceDefinition {
 
     package var migrations: [Migration] { RoutingMigrations.all }
 
+    /// The rules routing starts with when no setting is given (shipped rule file, default calendar and policies).
+    package static func defaultRules() throws -> RoutingRules {
+        try RoutingSettings(settings: SettingsLoader.inMemory([:])).rules
+    }
+
     package func components(context: ServiceContext) async throws -> ServiceComponents {
         let routing = try RoutingSettings(settings: context.settings.settings)
         let ruleBook = RuleBook(routing.rules)

@@ -9,6 +9,7 @@ import Logging
 import PostgresNIO
 import Prometheus
 import RepairDispatchService
+import ServiceLifecycle
 import Synchronization
 
 #if canImport(FoundationNetworking)
@@ -85,45 +86,75 @@ enum DispatchWaveBench: BenchScenario {
         let records = try (0..<defects).map { index in try Self.defect(index: index, buildings: buildings) }
         let adminPort = AdminPortBox()
 
+        // The service runs in an outer service group and is stopped by a graceful shutdown, as SIGTERM stops it in
+        // production (consumers, timers, relay, producer, then the pool), not by cancelling its task.
+        let service = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [
+                    InProcessService {
+                        try await ServiceRunner.run(
+                            RepairDispatchServiceDefinition(), settings: runtime, registry: PrometheusCollectorRegistry(), logger: logger,
+                            onAdminRunning: { port in adminPort.port.withLock { $0 = port } })
+                    }
+                ], logger: logger))
         try await withRunning([producer, observer]) {
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    try await ServiceRunner.run(
-                        RepairDispatchServiceDefinition(), settings: runtime, registry: PrometheusCollectorRegistry(), logger: logger,
-                        onAdminRunning: { port in adminPort.port.withLock { $0 = port } })
+                group.addTask { try await service.run() }
+                let outcome: Result<String, any Error>
+                do {
+                    outcome = .success(
+                        try await Self.measure(
+                            records: records, producer: producer, announced: announced, database: database, adminPort: adminPort))
+                } catch {
+                    outcome = .failure(error)
                 }
-                let ready = await eventually(timeout: .seconds(120)) {
-                    guard let port = adminPort.port.withLock({ $0 }) else { return false }
-                    return await httpStatus("http://127.0.0.1:\(port)/health/ready") == 200
-                }
-                guard ready else { throw BenchUsageError("the service did not become ready within 2 minutes") }
-                // The consumer group is joined; give the assignment a moment to settle on every partition.
-                try await Task.sleep(for: .seconds(2))
-
-                let start = ContinuousClock.now
-                for chunk in stride(from: 0, to: records.count, by: 1000) {
-                    for result in await producer.send(Array(records[chunk..<min(chunk + 1000, records.count)])) { _ = try result.get() }
-                }
-                let produced = ContinuousClock.now - start
-                let stored = await eventually(timeout: .seconds(300)) {
-                    (try? await Self.assignedCount(database)) ?? 0 >= defects
-                }
-                let storedAfter = ContinuousClock.now - start
-                let seen = await eventually(timeout: .seconds(300)) { announced.count(of: "careloop.workorder.assigned") >= defects }
-                let seenAfter = ContinuousClock.now - start
-                guard stored, seen else {
-                    throw BenchUsageError("incomplete: \((try? await Self.assignedCount(database)) ?? -1) assigned, \(announced.count(of: "careloop.workorder.assigned")) announced")
-                }
-                let plan = try await Self.planSummary(database)
+                await service.triggerGracefulShutdown()
+                try await group.waitForAll()
                 print("dispatch-wave: \(defects) routed defects of one project, \(buildings) buildings, 5 trades, \(crews * 5) crews × 25 jobs/day, \(partitions) partitions")
-                print(String(format: "  produced in %.2f s", Self.seconds(produced)))
-                print(String(format: "  all %d work orders opened and assigned in PostgreSQL after %.2f s (%.0f orders/s)", defects, Self.seconds(storedAfter), Double(defects) / Self.seconds(storedAfter)))
-                print(String(format: "  all %d opened + %d assigned events on careloop.workorders.v1 after %.2f s", announced.count(of: "careloop.workorder.opened"), announced.count(of: "careloop.workorder.assigned"), Self.seconds(seenAfter)))
-                print("  plan: \(plan)")
-                group.cancelAll()
+                print(try outcome.get())
             }
         }
         try await PostgresTestCluster.dropSchema(database)
+    }
+
+    /// Waits until the service is ready, produces the wave and waits until every order is assigned in PostgreSQL
+    /// and announced on the topic; returns the figures.
+    static func measure(
+        records: [ProducerRecord], producer: KafkaProducer, announced: WorkOrderEventCounter, database: DatabaseConfiguration,
+        adminPort: AdminPortBox
+    ) async throws -> String {
+        let defects = records.count
+        let ready = await eventually(timeout: .seconds(120)) {
+            guard let port = adminPort.port.withLock({ $0 }) else { return false }
+            return await httpStatus("http://127.0.0.1:\(port)/health/ready") == 200
+        }
+        guard ready else { throw BenchUsageError("the service did not become ready within 2 minutes") }
+        // The consumer group is joined; give the assignment a moment to settle on every partition.
+        try await Task.sleep(for: .seconds(2))
+
+        let start = ContinuousClock.now
+        for chunk in stride(from: 0, to: records.count, by: 1000) {
+            for result in await producer.send(Array(records[chunk..<min(chunk + 1000, records.count)])) { _ = try result.get() }
+        }
+        let produced = ContinuousClock.now - start
+        let stored = await eventually(timeout: .seconds(300)) { (try? await assignedCount(database)) ?? 0 >= defects }
+        let storedAfter = ContinuousClock.now - start
+        let seen = await eventually(timeout: .seconds(300)) { announced.count(of: "careloop.workorder.assigned") >= defects }
+        let seenAfter = ContinuousClock.now - start
+        guard stored, seen else {
+            throw BenchUsageError(
+                "incomplete: \((try? await assignedCount(database)) ?? -1) assigned, \(announced.count(of: "careloop.workorder.assigned")) announced")
+        }
+        let opened = announced.count(of: "careloop.workorder.opened")
+        let assigned = announced.count(of: "careloop.workorder.assigned")
+        return [
+            String(format: "  produced in %.2f s", seconds(produced)),
+            String(
+                format: "  all %d work orders opened and assigned in PostgreSQL after %.2f s (%.0f orders/s)", defects, seconds(storedAfter),
+                Double(defects) / seconds(storedAfter)),
+            String(format: "  all %d opened + %d assigned events on careloop.workorders.v1 after %.2f s", opened, assigned, seconds(seenAfter)),
+            "  plan: \(try await planSummary(database))",
+        ].joined(separator: "\n")
     }
 
     /// `duration` in seconds.
@@ -171,6 +202,13 @@ enum DispatchWaveBench: BenchScenario {
             return String(format: "%d planned days, %d batches (crew × day × building/trade), %.1f orders per batch", days, batches, mean)
         }
     }
+}
+
+/// A service running `body`: the in-process repair-dispatch runtime as a member of the bench's service group.
+struct InProcessService: Service {
+    let body: @Sendable () async throws -> Void
+
+    func run() async throws { try await body() }
 }
 
 /// The admin port the in-process service reports once it listens.

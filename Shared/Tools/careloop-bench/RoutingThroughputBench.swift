@@ -67,10 +67,17 @@ enum RoutingThroughputBench: BenchScenario {
             }
             print("produced \(drainCases) registered events on \(partitions) partitions; starting routing")
             try await withThrowingTaskGroup(of: Void.self) { group in
+                let stopped = Mutex<String?>(nil)
                 group.addTask {
-                    try await ServiceRunner.run(RoutingServiceDefinition(), settings: runtime, registry: PrometheusCollectorRegistry(), logger: logger)
+                    do {
+                        try await ServiceRunner.run(RoutingServiceDefinition(), settings: runtime, registry: PrometheusCollectorRegistry(), logger: logger)
+                        stopped.withLock { $0 = "routing stopped" }
+                    } catch {
+                        stopped.withLock { $0 = "routing failed: \(String(reflecting: error))" }
+                    }
                 }
-                let drained = await eventually(timeout: .seconds(600)) { routed.count >= drainCases }
+                let drained = await eventually(timeout: .seconds(600)) { routed.count >= drainCases || stopped.withLock { $0 } != nil }
+                if let problem = stopped.withLock({ $0 }) { throw BenchUsageError(problem) }
                 guard drained else { throw BenchUsageError("only \(routed.count) of \(drainCases) routed within 10 minutes") }
                 let (first, last) = routed.observedSpan
                 let throughput = Double(drainCases - 1) / last.timeIntervalSince(first)

@@ -5,6 +5,7 @@ import Foundation
 let scenarios: [any BenchScenario.Type] = [
     RoutingTimersBench.self,
     RoutingThroughputBench.self,
+    RoutingDecisionBench.self,
     DispatchWaveBench.self,
     DispatchAssignmentBench.self,
     IntakeTopicBench.self,

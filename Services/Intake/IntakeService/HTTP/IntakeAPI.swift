@@ -12,10 +12,10 @@ struct IntakeAPI: Sendable {
 
     init(
         database: Database, batcher: RegistrationBatcher, registry: LivePropertyRegistry, cipher: PersonalDataCipher,
-        phoneLookup: PhoneLookup, maxFutureSkew: Duration, now: @escaping @Sendable () -> Date
+        phoneLookup: PhoneLookup, numbers: ReferenceNumbers, maxFutureSkew: Duration, now: @escaping @Sendable () -> Date
     ) {
         cases = CaseRoutes(database: database, batcher: batcher, registry: registry, maxFutureSkew: maxFutureSkew, now: now)
-        properties = PropertyRoutes(database: database, registry: registry)
+        properties = PropertyRoutes(database: database, registry: registry, numbers: numbers)
         owners = OwnerRoutes(database: database, cipher: cipher, phoneLookup: phoneLookup, now: now)
     }
 

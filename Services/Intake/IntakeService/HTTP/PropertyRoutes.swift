@@ -10,6 +10,7 @@ import Logging
 struct PropertyRoutes: Sendable {
     let database: Database
     let registry: LivePropertyRegistry
+    let numbers: ReferenceNumbers
 
     func add(to router: Router<APIRequestContext>) {
         router.get("/v1/properties", use: list)
@@ -42,6 +43,7 @@ struct PropertyRoutes: Sendable {
             try await repository.upsert(document)
             return try await repository.load()
         }
+        try await numbers.prepare(ReferenceNumbers.keys(of: stored.cities, around: Date()), logger: context.logger)
         let updated = PropertyRegistry(stored)
         registry.replace(updated)
         context.logger.notice(

@@ -41,13 +41,15 @@ enum RegistrationOutcome: Sendable, Hashable {
     case skipped
 }
 
-/// Registers accepted submissions set-based inside the caller's transaction: claims them (idempotency), draws
-/// their references, writes cases, first timeline entries and owners, and enqueues one `careloop.case.registered`
-/// per case in the outbox. A batch of any size costs four round trips.
+/// Registers accepted submissions set-based inside the caller's transaction: numbers their cases, claims them
+/// (idempotency) and writes cases, first timeline entries and owners in one statement, and enqueues one
+/// `careloop.case.registered` per case in the outbox. A batch of any size costs two round trips (three when a new
+/// block of reference numbers is drawn).
 struct CaseRegistrar: Sendable {
     let eventSource: String
     let cipher: PersonalDataCipher
     let phoneLookup: PhoneLookup
+    let numbers: ReferenceNumbers
     var registration = CaseRegistration()
     /// `topic` or `http`, for metrics.
     let path: String
@@ -60,82 +62,63 @@ struct CaseRegistrar: Sendable {
     ) async throws -> [RegistrationOutcome] {
         guard !accepted.isEmpty else { return [] }
         let repository = CaseRepository(connection: connection, logger: logger)
-        // One claim per key; a key repeated within the call is answered like a later repeat.
-        var firstIndex: [String: Int] = [:]
-        var claims: [CaseRepository.Claim] = []
-        var claimOf: [Int] = []
-        var isFirst: [Bool] = []
-        var submissionOf: [Int] = []
-        var requests: [CaseRepository.NumberRequest] = []
-        var requestOf: [(claim: Int, item: Int)] = []
-        for submission in accepted {
-            let key = submission.source + "\u{0}" + submission.externalID
-            if let existing = firstIndex[key] {
-                claimOf.append(existing)
-                isFirst.append(false)
-                continue
-            }
-            let claim = claims.count
-            firstIndex[key] = claim
-            claimOf.append(claim)
-            isFirst.append(true)
-            submissionOf.append(claimOf.count - 1)
-            claims.append(
-                CaseRepository.Claim(
-                    source: submission.source, externalID: submission.externalID, requestHash: submission.requestHash,
-                    items: submission.submission.voices.count, batch: submission.submission.isBatch))
-            for (item, voice) in submission.submission.voices.enumerated() {
-                let city = try Self.city(of: voice, in: registry)
-                requests.append(
-                    CaseRepository.NumberRequest(
-                        prefix: city.referencePrefix, year: CaseReference.year(of: registeredAt, in: city.zone),
-                        submission: claim))
-                requestOf.append((claim, item))
+        // One claim per key: a key repeated within the call is answered like a later repeat.
+        var seen: Set<CaseRepository.SubmissionKey> = []
+        let firsts = accepted.indices.filter { seen.insert(Self.key(of: accepted[$0])).inserted }
+        var items: [(submission: Int, item: Int, city: PropertyCity, zone: TimeZone)] = []
+        for index in firsts {
+            for (item, voice) in accepted[index].submission.voices.enumerated() {
+                let (city, zone) = try Self.city(of: voice, in: registry)
+                items.append((index, item, city, zone))
             }
         }
-        let (claimed, numbers) = try await repository.claim(claims, numbers: requests, receivedAt: registeredAt)
+        let numbers = try await numbers.take(
+            items.map { ReferenceNumbers.Key(prefix: $0.city.referencePrefix, year: CaseReference.year(of: registeredAt, in: $0.zone)) },
+            connection: connection, logger: logger)
 
         var cases: [CaseRow] = []
-        var owners: [String: OwnerRow] = [:]
-        var ownerOrder: [String] = []
+        var owners: [OwnerRow] = []
         var outbox: [(caseID: UUID, message: OutboxMessage)] = []
-        var created: [Int: [RegisteredCase]] = [:]
-        for (index, request) in requestOf.enumerated() where claimed.contains(request.claim) {
-            guard let number = numbers[index] else { throw CaseRepositoryError(message: "no reference number for case \(index)") }
-            let submission = accepted[submissionOf[request.claim]]
-            let voice = submission.submission.voices[request.item]
-            let city = try Self.city(of: voice, in: registry)
+        var built: [Int: [RegisteredCase]] = [:]
+        for ((index, item, city, zone), number) in zip(items, numbers) {
+            let submission = accepted[index]
+            let voice = submission.submission.voices[item]
             let caseID = UUIDv7.make(at: registeredAt)
-            let reference = CaseReference.format(prefix: city.referencePrefix, year: CaseReference.year(of: registeredAt, in: city.zone), number: number)
+            let reference = CaseReference.format(
+                prefix: city.referencePrefix, year: CaseReference.year(of: registeredAt, in: zone), number: number)
             let data = registration.registeredEvent(
                 caseID: caseID, reference: reference, submission: voice, source: submission.source,
                 externalID: submission.externalID, registeredAt: registeredAt)
-            cases.append(try row(caseID: caseID, reference: reference, item: request.item, voice: voice, submission: submission, event: data))
+            cases.append(try row(caseID: caseID, reference: reference, item: item, voice: voice, submission: submission, event: data))
             let event = try CloudEvent.json(
                 id: "\(data.caseID).registered", source: eventSource, type: .caseRegistered, time: data.occurredAt,
                 subject: data.caseID, traceparent: submission.traceparent, tracestate: submission.tracestate, payload: data)
             outbox.append((caseID, OutboxMessage(event: event, topic: .cases, key: data.caseID)))
-            created[request.claim, default: []].append(RegisteredCase(caseID: caseID, reference: reference))
-            if request.item == 0 {
-                let owner = try ownerRow(voice.owner, city: city, at: registeredAt)
-                if owners[owner.ownerID] == nil { ownerOrder.append(owner.ownerID) }
-                owners[owner.ownerID] = owners[owner.ownerID].map { $0.updated(by: owner) } ?? owner
+            built[index, default: []].append(RegisteredCase(caseID: caseID, reference: reference))
+            if item == 0 {
+                owners.append(try ownerRow(voice.owner, submission: submission, position: index, zone: zone, at: registeredAt))
                 logger.debug(
                     "Owner recorded",
-                    metadata: ["owner_id": "\(owner.ownerID)", "phone": "\(voice.owner.phone.map(PersonalDataMask.phone) ?? "-")"])
+                    metadata: ["owner_id": "\(voice.owner.id)", "phone": "\(voice.owner.phone.map(PersonalDataMask.phone) ?? "-")"])
             }
         }
-        let inserted = try await repository.insert(cases: cases, owners: ownerOrder.compactMap { owners[$0] })
-        try await Outbox.enqueue(outbox.filter { inserted.contains($0.caseID) }.map(\.message), connection: connection)
-        Counter(label: "careloop_intake_cases_registered_total", dimensions: [("path", path)]).increment(by: inserted.count)
-        for row in cases where inserted.contains(row.caseID) {
+        let claims = firsts.map { index in
+            CaseRepository.Claim(
+                source: accepted[index].source, externalID: accepted[index].externalID, requestHash: accepted[index].requestHash,
+                items: accepted[index].submission.voices.count, batch: accepted[index].submission.isBatch)
+        }
+        let registered = try await repository.register(claims, cases: cases, owners: owners, receivedAt: registeredAt)
+        try await Outbox.enqueue(outbox.filter { registered.inserted.contains($0.caseID) }.map(\.message), connection: connection)
+        Counter(label: "careloop_intake_cases_registered_total", dimensions: [("path", path)]).increment(by: registered.inserted.count)
+        for row in cases where registered.inserted.contains(row.caseID) {
             logger.debug("Case registered", metadata: ["case_id": "\(row.caseID)", "reference": "\(row.reference)"])
         }
 
+        let firstSet = Set(firsts)
         var outcomes: [RegistrationOutcome] = []
         for (index, submission) in accepted.enumerated() {
-            if isFirst[index], claimed.contains(claimOf[index]) {
-                outcomes.append(.created(created[claimOf[index]] ?? []))
+            if firstSet.contains(index), registered.claimed.contains(Self.key(of: submission)) {
+                outcomes.append(.created(built[index] ?? []))
             } else if lookUpRepeats, let original = try await repository.registered(source: submission.source, externalID: submission.externalID) {
                 outcomes.append(.repeated(original.cases, sameRequest: original.requestHash == submission.requestHash))
             } else {
@@ -145,12 +128,16 @@ struct CaseRegistrar: Sendable {
         return outcomes
     }
 
-    /// The registry's city of `voice` (the handler checked it is known).
-    static func city(of voice: VoiceSubmission, in registry: PropertyRegistry) throws -> (referencePrefix: String, zone: TimeZone) {
+    private static func key(of submission: AcceptedSubmission) -> CaseRepository.SubmissionKey {
+        CaseRepository.SubmissionKey(source: submission.source, externalID: submission.externalID)
+    }
+
+    /// The registry's city of `voice` and its time zone (the handler checked the city is known).
+    static func city(of voice: VoiceSubmission, in registry: PropertyRegistry) throws -> (PropertyCity, TimeZone) {
         guard let city = registry.city(voice.property.city), let zone = TimeZone(identifier: city.timeZone) else {
             throw CaseRepositoryError(message: "city '\(voice.property.city)' vanished from the registry")
         }
-        return (city.referencePrefix, zone)
+        return (city, zone)
     }
 
     private func row(
@@ -166,35 +153,21 @@ struct CaseRegistrar: Sendable {
             attachments: voice.attachments ?? [], inspectionBatch: voice.inspection?.batch, taker: CaseRegistration.taker(of: voice),
             category: event.category, severity: event.severity.rawValue, department: event.department.rawValue,
             acknowledgeBy: event.due.acknowledgeBy, respondBy: event.due.respondBy, resolveBy: event.due.resolveBy,
-            originals: Data(sealed.bytes), originalsKeyID: sealed.keyID, submittedAt: voice.submittedAt,
+            originals: sealed.bytes, originalsKeyID: sealed.keyID, submittedAt: voice.submittedAt,
             registeredAt: event.occurredAt)
     }
 
-    private func ownerRow(_ owner: VoiceSubmission.Owner, city: (referencePrefix: String, zone: TimeZone), at instant: Date) throws -> OwnerRow {
+    private func ownerRow(
+        _ owner: VoiceSubmission.Owner, submission: AcceptedSubmission, position: Int, zone: TimeZone, at instant: Date
+    ) throws -> OwnerRow {
         let name = try owner.name.map { try cipher.seal($0, context: "owner.name:\(owner.id)") }
         let phone = try owner.phone.map { try cipher.seal($0, context: "owner.phone:\(owner.id)") }
         let moveIn = owner.moveInDate.flatMap(CivilDate.init(fullDate:))
         return OwnerRow(
-            ownerID: owner.id, nameSealed: name.map { Data($0.bytes) }, nameKeyID: name?.keyID,
-            phoneSealed: phone.map { Data($0.bytes) }, phoneKeyID: phone?.keyID,
-            phoneLookup: owner.phone.map { Data(phoneLookup.hash($0)) }, language: owner.language, moveInDate: moveIn?.fullDate,
-            lifecycleStage: LifecycleStage.stage(moveIn: moveIn, today: CivilDate.on(instant, in: city.zone))?.rawValue,
+            source: submission.source, externalID: submission.externalID, position: position, ownerID: owner.id, name: name,
+            phone: phone, phoneLookup: owner.phone.map { phoneLookup.hash($0) }, language: owner.language, moveInDate: moveIn?.fullDate,
+            lifecycleStage: LifecycleStage.stage(moveIn: moveIn, today: CivilDate.on(instant, in: zone))?.rawValue,
             seenAt: Timestamp(instant))
-    }
-}
-
-extension OwnerRow {
-    /// This row with every value `later` carries replacing its own (for an owner twice in one batch).
-    func updated(by later: OwnerRow) -> OwnerRow {
-        var merged = self
-        if later.nameSealed != nil { (merged.nameSealed, merged.nameKeyID) = (later.nameSealed, later.nameKeyID) }
-        if later.phoneSealed != nil {
-            (merged.phoneSealed, merged.phoneKeyID, merged.phoneLookup) = (later.phoneSealed, later.phoneKeyID, later.phoneLookup)
-        }
-        merged.language = later.language ?? language
-        if later.moveInDate != nil { (merged.moveInDate, merged.lifecycleStage) = (later.moveInDate, later.lifecycleStage) }
-        merged.seenAt = later.seenAt
-        return merged
     }
 }
 

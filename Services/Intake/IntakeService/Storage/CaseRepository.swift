@@ -3,13 +3,13 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Intake's SQL for registering cases, set-based: a whole batch of submissions costs a fixed number of round trips,
-/// inside the caller's transaction.
+/// Intake's SQL for registering cases, set-based: a whole batch of submissions is one statement, inside the
+/// caller's transaction.
 struct CaseRepository {
     let connection: PostgresConnection
     let logger: Logger
 
-    /// A submission to claim: its idempotency key, request hash and number of cases.
+    /// A submission to register: its idempotency key, request hash and number of cases.
     struct Claim {
         var source: String
         var externalID: String
@@ -18,73 +18,64 @@ struct CaseRepository {
         var batch: Bool
     }
 
-    /// A reference number wanted for one case of the submission at `submission` (an index into the claims).
-    struct NumberRequest {
-        var prefix: String
-        var year: Int
-        var submission: Int
+    /// What one registration statement did: the submissions it claimed (not registered before) and the cases it
+    /// inserted.
+    struct Registered {
+        var claimed: Set<SubmissionKey>
+        var inserted: Set<UUID>
     }
 
-    /// Records the submissions not registered before and draws reference numbers for the cases of those only; one
-    /// round trip. Returns the indexes of the claimed submissions and the number of each request (by index) of
-    /// a claimed one. Claims must not repeat a `(source, externalID)`.
-    func claim(_ claims: [Claim], numbers requests: [NumberRequest], receivedAt: Date) async throws
-        -> (claimed: Set<Int>, numbers: [Int: Int64])
-    {
-        guard !claims.isEmpty else { return ([], [:]) }
-        let sources = claims.map(\.source)
-        let externalIDs = claims.map(\.externalID)
+    /// `(source, external id)` of a submission.
+    struct SubmissionKey: Hashable {
+        var source: String
+        var externalID: String
+    }
+
+    /// Claims the submissions not registered before and, for those only, inserts their cases with their first
+    /// timeline entries and upserts their owners; one round trip. A case that cannot be inserted (a reference taken)
+    /// fails the statement rather than leave a claimed submission without its cases. Claims must not repeat a key. Keys and owners are
+    /// locked in key order, so concurrent registrations never deadlock on them.
+    func register(_ claims: [Claim], cases: [CaseRow], owners: [OwnerRow], receivedAt: Date) async throws -> Registered {
+        guard !claims.isEmpty else { return Registered(claimed: [], inserted: []) }
         let rows = try await connection.query(
             """
             WITH claimed AS (
                 INSERT INTO submissions (source, external_id, request_hash, items, batch, received_at)
                 SELECT s.source, s.external_id, s.request_hash, s.items, s.batch, \(receivedAt)
-                FROM unnest(\(sources)::text[], \(externalIDs)::text[], \(claims.map { ByteBuffer(bytes: $0.requestHash) })::bytea[],
-                    \(claims.map(\.items))::int8[], \(claims.map(\.batch))::bool[])
-                    WITH ORDINALITY AS s(source, external_id, request_hash, items, batch, position)
-                -- Key order: concurrent claims lock their keys in the same order and never deadlock.
+                FROM unnest(\(claims.map(\.source))::text[], \(claims.map(\.externalID))::text[],
+                    \(claims.map { ByteBuffer(bytes: $0.requestHash) })::bytea[], \(claims.map(\.items))::int8[],
+                    \(claims.map(\.batch))::bool[]) AS s(source, external_id, request_hash, items, batch)
                 ORDER BY s.source, s.external_id
                 ON CONFLICT DO NOTHING
                 RETURNING source, external_id
             ),
-            claimed_positions AS (
-                SELECT s.position - 1 AS position
-                FROM claimed JOIN unnest(\(sources)::text[], \(externalIDs)::text[]) WITH ORDINALITY AS s(source, external_id, position)
-                    USING (source, external_id)
-            )
-            SELECT true, position, NULL::bigint FROM claimed_positions
-            UNION ALL
-            SELECT false, r.position - 1, next_case_reference_number(r.prefix, r.year::int)
-            FROM unnest(\(requests.map(\.prefix))::text[], \(requests.map(\.year))::int8[], \(requests.map(\.submission))::int8[])
-                WITH ORDINALITY AS r(prefix, year, submission, position)
-            JOIN claimed_positions p ON p.position = r.submission
-            """, logger: logger)
-        var claimed: Set<Int> = []
-        var numbers: [Int: Int64] = [:]
-        for try await (isClaim, position, number) in rows.decode((Bool, Int, Int64?).self) {
-            if isClaim {
-                claimed.insert(position)
-            } else if let number {
-                numbers[position] = number
-            }
-        }
-        return (claimed, numbers)
-    }
-
-    /// Inserts the cases with their first timeline entries and upserts the owners; one round trip. Returns the ids of
-    /// the cases inserted (a case whose `(source, external_id, submission_item)` or reference exists is skipped).
-    /// Owners are locked in id order, so concurrent registrations never deadlock on them.
-    func insert(cases: [CaseRow], owners: [OwnerRow]) async throws -> Set<UUID> {
-        guard !cases.isEmpty else { return [] }
-        let rows = try await connection.query(
-            """
-            WITH c AS (
-                SELECT * FROM jsonb_to_recordset(\(try RowsJSON.encode(cases))::jsonb) AS r(
-                    case_id uuid, reference text, source text, external_id text, submission_item int, kind text, channel text,
-                    city text, project text, building text, unit text, owner_id text, title text, description text,
-                    category_hint text, attachments jsonb, inspection_batch text, taker text, category text, severity text,
-                    department text, acknowledge_by timestamptz, respond_by timestamptz, resolve_by timestamptz,
-                    originals text, originals_key_id text, submitted_at timestamptz, registered_at timestamptz)
+            c AS (
+                SELECT r.case_id, r.reference, r.source, r.external_id, r.submission_item, r.kind, r.channel, r.city, r.project,
+                    CASE WHEN r.has_building THEN r.building END AS building, CASE WHEN r.has_unit THEN r.unit END AS unit,
+                    r.owner_id, CASE WHEN r.has_title THEN r.title END AS title, r.description,
+                    CASE WHEN r.has_category_hint THEN r.category_hint END AS category_hint, r.attachments::jsonb AS attachments,
+                    CASE WHEN r.has_inspection_batch THEN r.inspection_batch END AS inspection_batch, r.taker, r.category, r.severity,
+                    r.department, r.acknowledge_by, r.respond_by, r.resolve_by, r.originals, r.originals_key_id, r.submitted_at,
+                    r.registered_at
+                FROM unnest(
+                    \(cases.map(\.caseID))::uuid[], \(cases.map(\.reference))::text[], \(cases.map(\.source))::text[],
+                    \(cases.map(\.externalID))::text[], \(cases.map(\.submissionItem))::int8[], \(cases.map(\.kind))::text[],
+                    \(cases.map(\.channel))::text[], \(cases.map(\.city))::text[], \(cases.map(\.project))::text[],
+                    \(cases.map { $0.building ?? "" })::text[], \(cases.map { $0.building != nil })::bool[],
+                    \(cases.map { $0.unit ?? "" })::text[], \(cases.map { $0.unit != nil })::bool[], \(cases.map(\.ownerID))::text[],
+                    \(cases.map { $0.title ?? "" })::text[], \(cases.map { $0.title != nil })::bool[], \(cases.map(\.description))::text[],
+                    \(cases.map { $0.categoryHint ?? "" })::text[], \(cases.map { $0.categoryHint != nil })::bool[],
+                    \(try cases.map { try $0.attachmentsJSON() })::text[], \(cases.map { $0.inspectionBatch ?? "" })::text[],
+                    \(cases.map { $0.inspectionBatch != nil })::bool[], \(cases.map(\.taker))::text[], \(cases.map(\.category))::text[],
+                    \(cases.map(\.severity))::text[], \(cases.map(\.department))::text[], \(cases.map(\.acknowledgeBy.date))::timestamptz[],
+                    \(cases.map(\.respondBy.date))::timestamptz[], \(cases.map(\.resolveBy.date))::timestamptz[],
+                    \(cases.map { ByteBuffer(bytes: $0.originals) })::bytea[], \(cases.map(\.originalsKeyID))::text[],
+                    \(cases.map(\.submittedAt.date))::timestamptz[], \(cases.map(\.registeredAt.date))::timestamptz[]
+                ) AS r(case_id, reference, source, external_id, submission_item, kind, channel, city, project, building, has_building,
+                    unit, has_unit, owner_id, title, has_title, description, category_hint, has_category_hint, attachments,
+                    inspection_batch, has_inspection_batch, taker, category, severity, department, acknowledge_by, respond_by,
+                    resolve_by, originals, originals_key_id, submitted_at, registered_at)
+                JOIN claimed USING (source, external_id)
             ),
             inserted AS (
                 INSERT INTO cases (case_id, reference, source, external_id, submission_item, kind, channel, city, project,
@@ -93,10 +84,10 @@ struct CaseRepository {
                     originals_key_id, submitted_at, registered_at, status, status_at, updated_at)
                 SELECT case_id, reference, source, external_id, submission_item, kind, channel, city, project,
                     building, unit, owner_id, title, description, category_hint, attachments, inspection_batch, taker,
-                    category, severity, department, acknowledge_by, respond_by, resolve_by, decode(originals, 'base64'),
+                    category, severity, department, acknowledge_by, respond_by, resolve_by, originals,
                     originals_key_id, submitted_at, registered_at, 'registered', registered_at, registered_at
                 FROM c
-                ON CONFLICT DO NOTHING
+                -- No ON CONFLICT: a claimed submission's case must be written or the whole registration fail.
                 RETURNING case_id
             ),
             timeline AS (
@@ -104,14 +95,48 @@ struct CaseRepository {
                 SELECT c.case_id, 'registered', 'registered', c.registered_at, c.taker, c.channel
                 FROM c JOIN inserted USING (case_id)
             ),
+            o AS (
+                SELECT r.source, r.external_id, r.position, r.owner_id,
+                    CASE WHEN r.has_name THEN r.name_sealed END AS name_sealed, CASE WHEN r.has_name THEN r.name_key_id END AS name_key_id,
+                    CASE WHEN r.has_phone THEN r.phone_sealed END AS phone_sealed,
+                    CASE WHEN r.has_phone THEN r.phone_key_id END AS phone_key_id,
+                    CASE WHEN r.has_phone THEN r.phone_lookup END AS phone_lookup,
+                    CASE WHEN r.has_language THEN r.language END AS language,
+                    CASE WHEN r.has_move_in THEN r.move_in_date::date END AS move_in_date,
+                    CASE WHEN r.has_move_in THEN r.lifecycle_stage END AS lifecycle_stage, r.seen_at
+                FROM unnest(
+                    \(owners.map(\.source))::text[], \(owners.map(\.externalID))::text[], \(owners.map(\.position))::int8[],
+                    \(owners.map(\.ownerID))::text[], \(owners.map { $0.name != nil })::bool[],
+                    \(owners.map { ByteBuffer(bytes: $0.name?.bytes ?? []) })::bytea[], \(owners.map { $0.name?.keyID ?? "" })::text[],
+                    \(owners.map { $0.phone != nil })::bool[], \(owners.map { ByteBuffer(bytes: $0.phone?.bytes ?? []) })::bytea[],
+                    \(owners.map { $0.phone?.keyID ?? "" })::text[], \(owners.map { ByteBuffer(bytes: $0.phoneLookup ?? []) })::bytea[],
+                    \(owners.map { $0.language != nil })::bool[], \(owners.map { $0.language ?? "" })::text[],
+                    \(owners.map { $0.moveInDate != nil })::bool[], \(owners.map { $0.moveInDate ?? "1970-01-01" })::text[],
+                    \(owners.map { $0.lifecycleStage ?? "" })::text[], \(owners.map(\.seenAt.date))::timestamptz[]
+                ) AS r(source, external_id, position, owner_id, has_name, name_sealed, name_key_id, has_phone, phone_sealed,
+                    phone_key_id, phone_lookup, has_language, language, has_move_in, move_in_date, lifecycle_stage, seen_at)
+                JOIN claimed USING (source, external_id)
+            ),
+            latest AS (
+                -- Per owner, the latest given value of each field among this statement's submissions.
+                SELECT owner_id,
+                    (array_agg(name_sealed ORDER BY position DESC) FILTER (WHERE name_sealed IS NOT NULL))[1] AS name_sealed,
+                    (array_agg(name_key_id ORDER BY position DESC) FILTER (WHERE name_sealed IS NOT NULL))[1] AS name_key_id,
+                    (array_agg(phone_sealed ORDER BY position DESC) FILTER (WHERE phone_sealed IS NOT NULL))[1] AS phone_sealed,
+                    (array_agg(phone_key_id ORDER BY position DESC) FILTER (WHERE phone_sealed IS NOT NULL))[1] AS phone_key_id,
+                    (array_agg(phone_lookup ORDER BY position DESC) FILTER (WHERE phone_sealed IS NOT NULL))[1] AS phone_lookup,
+                    (array_agg(language ORDER BY position DESC) FILTER (WHERE language IS NOT NULL))[1] AS language,
+                    (array_agg(move_in_date ORDER BY position DESC) FILTER (WHERE move_in_date IS NOT NULL))[1] AS move_in_date,
+                    (array_agg(lifecycle_stage ORDER BY position DESC) FILTER (WHERE move_in_date IS NOT NULL))[1] AS lifecycle_stage,
+                    max(seen_at) AS seen_at
+                FROM o GROUP BY owner_id
+            ),
             owners_upserted AS (
                 INSERT INTO owners AS o (owner_id, name_sealed, name_key_id, phone_sealed, phone_key_id, phone_lookup, language,
                     move_in_date, lifecycle_stage, first_seen_at, updated_at)
-                SELECT owner_id, decode(name_sealed, 'base64'), name_key_id, decode(phone_sealed, 'base64'), phone_key_id,
-                    decode(phone_lookup, 'base64'), language, move_in_date, lifecycle_stage, seen_at, seen_at
-                FROM jsonb_to_recordset(\(try RowsJSON.encode(owners))::jsonb) AS r(
-                    owner_id text, name_sealed text, name_key_id text, phone_sealed text, phone_key_id text,
-                    phone_lookup text, language text, move_in_date date, lifecycle_stage text, seen_at timestamptz)
+                SELECT owner_id, name_sealed, name_key_id, phone_sealed, phone_key_id, phone_lookup, language, move_in_date,
+                    lifecycle_stage, seen_at, seen_at
+                FROM latest
                 ORDER BY owner_id
                 ON CONFLICT (owner_id) DO UPDATE SET
                     name_sealed = COALESCE(EXCLUDED.name_sealed, o.name_sealed),
@@ -125,11 +150,19 @@ struct CaseRepository {
                         ELSE EXCLUDED.lifecycle_stage END,
                     updated_at = EXCLUDED.updated_at
             )
-            SELECT case_id FROM inserted
+            SELECT source, external_id, NULL::uuid FROM claimed
+            UNION ALL
+            SELECT NULL, NULL, case_id FROM inserted
             """, logger: logger)
-        var inserted: Set<UUID> = []
-        for try await caseID in rows.decode(UUID.self) { inserted.insert(caseID) }
-        return inserted
+        var registered = Registered(claimed: [], inserted: [])
+        for try await (source, externalID, caseID) in rows.decode((String?, String?, UUID?).self) {
+            if let caseID {
+                registered.inserted.insert(caseID)
+            } else if let source, let externalID {
+                registered.claimed.insert(SubmissionKey(source: source, externalID: externalID))
+            }
+        }
+        return registered
     }
 
     /// The request hash and cases (in item order) of the submission registered under `(source, externalID)`.

@@ -1,8 +1,8 @@
 import CareLoopContracts
 import Foundation
 
-/// One row of `cases` as handed to PostgreSQL (`jsonb_to_recordset`); texts are already redacted.
-struct CaseRow: Encodable, Sendable {
+/// One row of `cases` as handed to PostgreSQL; texts are already redacted.
+struct CaseRow: Sendable {
     var caseID: UUID
     var reference: String
     var source: String
@@ -28,55 +28,33 @@ struct CaseRow: Encodable, Sendable {
     var respondBy: Timestamp
     var resolveBy: Timestamp
     /// The original title and description, sealed.
-    var originals: Data
+    var originals: [UInt8]
     var originalsKeyID: String
     var submittedAt: Timestamp
     var registeredAt: Timestamp
 
-    enum CodingKeys: String, CodingKey {
-        case reference, source, kind, channel, city, project, building, unit, title, description, attachments, taker, category
-        case severity, department, originals
-        case caseID = "case_id"
-        case externalID = "external_id"
-        case submissionItem = "submission_item"
-        case ownerID = "owner_id"
-        case categoryHint = "category_hint"
-        case inspectionBatch = "inspection_batch"
-        case acknowledgeBy = "acknowledge_by"
-        case respondBy = "respond_by"
-        case resolveBy = "resolve_by"
-        case originalsKeyID = "originals_key_id"
-        case submittedAt = "submitted_at"
-        case registeredAt = "registered_at"
+    /// The attachments as a JSON array (`[]` for none).
+    func attachmentsJSON() throws -> String {
+        attachments.isEmpty ? "[]" : try RowsJSON.encode(attachments)
     }
 }
 
-/// One owner's upsert: sealed name and phone (absent ones keep their stored values), lookup hash, language, move-in
-/// date and lifecycle stage.
-struct OwnerRow: Encodable, Sendable {
+/// One owner's upsert from one submission: sealed name and phone (absent ones keep their stored values), lookup
+/// hash, language, move-in date and lifecycle stage.
+struct OwnerRow: Sendable {
+    /// The submission the values come from: applied only when it is registered now; the latest value of each
+    /// field wins among several submissions of one owner.
+    var source: String
+    var externalID: String
+    var position: Int
     var ownerID: String
-    var nameSealed: Data?
-    var nameKeyID: String?
-    var phoneSealed: Data?
-    var phoneKeyID: String?
-    var phoneLookup: Data?
+    var name: PersonalDataCipher.Sealed?
+    var phone: PersonalDataCipher.Sealed?
+    var phoneLookup: [UInt8]?
     var language: String?
     var moveInDate: String?
     var lifecycleStage: String?
     var seenAt: Timestamp
-
-    enum CodingKeys: String, CodingKey {
-        case language
-        case ownerID = "owner_id"
-        case nameSealed = "name_sealed"
-        case nameKeyID = "name_key_id"
-        case phoneSealed = "phone_sealed"
-        case phoneKeyID = "phone_key_id"
-        case phoneLookup = "phone_lookup"
-        case moveInDate = "move_in_date"
-        case lifecycleStage = "lifecycle_stage"
-        case seenAt = "seen_at"
-    }
 }
 
 /// A case as registered: what `POST /v1/cases` answers.

@@ -158,10 +158,11 @@ enum IntakeMigrations {
         Migration(
             version: 6, name: "reference_sequences",
             sql: """
-                -- Case reference numbers come from one sequence per prefix and year, created on first use. Each
-                -- nextval hands a block of 100 numbers to one intake process, which gives them out itself: unique,
-                -- never blocking concurrent registrations, gaps where a process stops before using its block.
-                CREATE FUNCTION next_case_reference_block(reference_prefix text, reference_year int) RETURNS bigint
+                -- Case reference numbers come from one sequence per prefix and year. Each nextval hands a block of 100
+                -- numbers to one intake process, which gives them out itself: unique, never blocking concurrent
+                -- registrations, gaps where a process stops before using its block. Sequences are created outside
+                -- registering transactions (so a rollback never undoes one), ahead of the year they serve.
+                CREATE FUNCTION ensure_case_reference_sequence(reference_prefix text, reference_year int) RETURNS void
                 LANGUAGE plpgsql AS $$
                 DECLARE
                     sequence_name text := 'case_reference_' || lower(reference_prefix) || '_' || reference_year;
@@ -171,8 +172,12 @@ enum IntakeMigrations {
                         PERFORM pg_advisory_xact_lock(hashtext('careloop.intake.' || current_schema() || '.' || sequence_name));
                         EXECUTE format('CREATE SEQUENCE IF NOT EXISTS %I INCREMENT BY 100', sequence_name);
                     END IF;
-                    RETURN nextval(quote_ident(sequence_name)::regclass);
                 END
+                $$;
+                -- The first number of a new block (an error when the sequence does not exist yet).
+                CREATE FUNCTION next_case_reference_block(reference_prefix text, reference_year int) RETURNS bigint
+                LANGUAGE sql AS $$
+                    SELECT nextval(quote_ident('case_reference_' || lower(reference_prefix) || '_' || reference_year)::regclass)
                 $$;
                 -- Numbers already given out by the counters of version 1 continue in the sequences.
                 DO $$

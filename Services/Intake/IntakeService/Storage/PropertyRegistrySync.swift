@@ -1,4 +1,5 @@
 import CareLoopStorage
+import Foundation
 import Logging
 import ServiceLifecycle
 
@@ -8,6 +9,7 @@ struct PropertyRegistrySync: Service {
     let database: Database
     let seed: PropertyDocument
     let live: LivePropertyRegistry
+    let numbers: ReferenceNumbers
     let interval: Duration
     let logger: Logger
 
@@ -46,11 +48,13 @@ struct PropertyRegistrySync: Service {
         try await reload()
     }
 
-    /// Loads the registry from the database and installs it.
+    /// Loads the registry from the database, makes sure every city has its reference sequences for this year and
+    /// the next, and installs it.
     func reload() async throws {
         let document = try await database.withConnection { connection in
             try await PropertyRepository(connection: connection, logger: logger).load()
         }
+        try await numbers.prepare(ReferenceNumbers.keys(of: document.cities, around: Date()), logger: logger)
         live.replace(PropertyRegistry(document))
     }
 }

@@ -68,10 +68,10 @@ package struct SeverityRules: Hashable, Sendable {
 
     /// Assesses one report; `major` when any reason applies, else `ordinary` with no reasons.
     package func assess(_ input: SeverityInput) -> SeverityAssessment {
-        let text = (input.title + "\n" + input.description).lowercased()
+        let text = Array((input.title + "\n" + input.description).lowercased().utf8)
         var reasons: [SeverityReason] = []
-        reasons += safetyWords.filter { Classifier.matches($0.lowercased(), in: text) }.map(SeverityReason.safety)
-        reasons += escalationWords.filter { Classifier.matches($0.lowercased(), in: text) }
+        reasons += safetyWords.filter { Classifier.Term($0.lowercased()).occurs(in: text) }.map(SeverityReason.safety)
+        reasons += escalationWords.filter { Classifier.Term($0.lowercased()).occurs(in: text) }
             .map(SeverityReason.escalationThreat)
         if input.ownerReportsInWindow >= repeatThreshold { reasons.append(.repeatReports(input.ownerReportsInWindow)) }
         if input.isVIP && vipIsMajor { reasons.append(.vip) }
