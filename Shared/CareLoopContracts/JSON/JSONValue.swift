@@ -26,9 +26,9 @@ enum JSONValue: Decodable, Hashable, Sendable {
         }
     }
 
-    /// Parses UTF-8 JSON bytes.
+    /// Parses UTF-8 JSON bytes (strictly: see ``JSONParser``).
     static func parse(_ bytes: some Collection<UInt8>) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        try JSONParser.parse(Array(bytes))
     }
 
     /// The JSON type's name, for error messages.

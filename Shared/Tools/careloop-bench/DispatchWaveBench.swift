@@ -9,7 +9,6 @@ import Logging
 import PostgresNIO
 import Prometheus
 import RepairDispatchService
-import ServiceLifecycle
 import Synchronization
 
 #if canImport(FoundationNetworking)
@@ -86,20 +85,13 @@ enum DispatchWaveBench: BenchScenario {
         let records = try (0..<defects).map { index in try Self.defect(index: index, buildings: buildings) }
         let adminPort = AdminPortBox()
 
-        // The service runs in an outer service group and is stopped by a graceful shutdown, as SIGTERM stops it in
-        // production (consumers, timers, relay, producer, then the pool), not by cancelling its task.
-        let service = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [
-                    InProcessService {
-                        try await ServiceRunner.run(
-                            RepairDispatchServiceDefinition(), settings: runtime, registry: PrometheusCollectorRegistry(), logger: logger,
-                            onAdminRunning: { port in adminPort.port.withLock { $0 = port } })
-                    }
-                ], logger: logger))
         try await withRunning([producer, observer]) {
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await service.run() }
+                group.addTask {
+                    try await ServiceRunner.run(
+                        RepairDispatchServiceDefinition(), settings: runtime, registry: PrometheusCollectorRegistry(), logger: logger,
+                        onAdminRunning: { port in adminPort.port.withLock { $0 = port } })
+                }
                 let outcome: Result<String, any Error>
                 do {
                     outcome = .success(
@@ -108,7 +100,10 @@ enum DispatchWaveBench: BenchScenario {
                 } catch {
                     outcome = .failure(error)
                 }
-                await service.triggerGracefulShutdown()
+                // Stopped as in production, by SIGTERM: consumers, timers, relay and producer shut down in order, then
+                // the pool. (Cancelling the task, or a parent's graceful shutdown, also stops the pool at once, which
+                // can leave the outbox relay retrying against a closed pool.)
+                kill(getpid(), SIGTERM)
                 try await group.waitForAll()
                 print("dispatch-wave: \(defects) routed defects of one project, \(buildings) buildings, 5 trades, \(crews * 5) crews × 25 jobs/day, \(partitions) partitions")
                 print(try outcome.get())
@@ -202,13 +197,6 @@ enum DispatchWaveBench: BenchScenario {
             return String(format: "%d planned days, %d batches (crew × day × building/trade), %.1f orders per batch", days, batches, mean)
         }
     }
-}
-
-/// A service running `body`: the in-process repair-dispatch runtime as a member of the bench's service group.
-struct InProcessService: Service {
-    let body: @Sendable () async throws -> Void
-
-    func run() async throws { try await body() }
 }
 
 /// The admin port the in-process service reports once it listens.

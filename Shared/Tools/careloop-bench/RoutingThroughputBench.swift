@@ -29,9 +29,10 @@ enum RoutingThroughputBench: BenchScenario {
         let seconds = try arguments.int("seconds", default: 30)
         let projects = try arguments.int("projects", default: 5_000)
         let partitions = try arguments.int("partitions", default: 6)
+        let level = Logger.Level(rawValue: arguments.string("log-level", default: "warning")) ?? .warning
         let logger = {
             var logger = Logger(label: "careloop.bench")
-            logger.logLevel = .warning
+            logger.logLevel = level
             return logger
         }()
 

@@ -35,7 +35,8 @@ package struct Verifier: Sendable {
         var lastLog = start
         while ContinuousClock.now - start < timeout, !HarnessInterrupt.isRequested {
             var progress = await snapshot.progress()
-            progress?.lag = await lag()
+            let lags = await lag()
+            progress?.lag = lags.values.contains(-1) ? -1 : lags.values.reduce(0, +)
             if let progress, progress.registered >= registered, progress.routed >= progress.registered, progress.unsent == 0,
                 progress.lag == 0, progress == previous
             {
@@ -48,6 +49,7 @@ package struct Verifier: Sendable {
                     metadata: [
                         "registered": "\(progress.registered)/\(registered)", "routed": "\(progress.routed)", "unsent": "\(progress.unsent)",
                         "lag": "\(progress.lag)",
+                        "lagging_groups": "\(lags.filter { $0.value != 0 }.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: ","))",
                     ])
             }
             previous = progress
@@ -56,18 +58,18 @@ package struct Verifier: Sendable {
         return nil
     }
 
-    /// Records the consumer groups have not committed yet (groups that committed nothing are left out); -1 when the
+    /// Records each consumer group has not committed yet (0 for a group that committed nothing); -1 when the
     /// brokers cannot be asked.
-    private func lag() async -> Int {
-        var total = 0
+    private func lag() async -> [String: Int] {
+        var lags: [String: Int] = [:]
         for group in groups {
             do {
-                total += try await TopicWatermarks.lag(bootstrapServers: bootstrapServers, groupID: group.id, topics: group.topics) ?? 0
+                lags[group.id] = try await TopicWatermarks.lag(bootstrapServers: bootstrapServers, groupID: group.id, topics: group.topics) ?? 0
             } catch {
-                return -1
+                lags[group.id] = -1
             }
         }
-        return total
+        return lags
     }
 
     /// Reads everything and accounts for `manifest`.
