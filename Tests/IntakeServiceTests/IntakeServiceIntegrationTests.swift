@@ -79,6 +79,31 @@ struct IntakeServiceIntegrationTests {
             #expect(malformed.headers["content-type"] == "application/problem+json")
             let unknownKey = try await stack.request("POST", "/v1/cases", key: "clk_aaaaaaaaaaaa_" + String(repeating: "b", count: 43), body: body)
             #expect(unknownKey.status == 401)
+            let unknownProject = try await stack.request(
+                "POST", "/v1/cases", key: key, headers: ["Idempotency-Key": "h-3"], body: submissionJSON(project: "SZ-NOPE"))
+            #expect(unknownProject.status == 400)
+            #expect((unknownProject.body["errors"] as? [[String: Any]])?.first?["rule"] as? String == "unknown")
+            let wrongType = try await stack.request(
+                "POST", "/v1/cases", key: key, headers: ["Idempotency-Key": "h-4", "Content-Type": "text/plain"], body: body)
+            #expect(wrongType.status == 415)
+            let oversize = try await stack.request(
+                "POST", "/v1/cases", key: key, headers: ["Idempotency-Key": "h-5"],
+                body: submissionJSON(extra: #","note":"\#(String(repeating: "x", count: 1_100_000))""#))
+            #expect(oversize.status == 413)
+            // The same new key from eight clients at once: one registration, one answer for all.
+            let burstBody = submissionJSON(owner: "OWN-BURST")
+            let burst = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        let answer = try await stack.request("POST", "/v1/cases", key: key, headers: ["Idempotency-Key": "h-burst"], body: burstBody)
+                        return (answer.status, answer.body["case_id"] as? String)
+                    }
+                }
+                return try await group.reduce(into: [(Int, String?)]()) { $0.append($1) }
+            }
+            #expect(burst.map(\.0).sorted() == [200, 200, 200, 200, 200, 200, 200, 201], "\(burst)")
+            #expect(Set(burst.compactMap(\.1)).count == 1)
+            #expect(try await stack.count("cases", where: "external_id = 'h-burst'") == 1)
 
             #expect(await eventually(timeout: Self.patience) { stack.registered.contains { $0.header("ce_subject") == caseID } })
             let event = try #require(stack.registered.first { $0.header("ce_subject") == caseID })
@@ -114,7 +139,7 @@ struct IntakeServiceIntegrationTests {
             #expect(detail.body["department"] as? String == "engineering")
             try await Task.sleep(for: .seconds(1))
             #expect(stack.deadLetters.records.isEmpty, "an event of an unknown case is skipped, not dead-lettered")
-            #expect(try await stack.count("case_timeline") == 2)
+            #expect(try await stack.count("case_timeline", where: "case_id = '\(caseID)'") == 2)
         }
     }
 }

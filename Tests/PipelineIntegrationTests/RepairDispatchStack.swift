@@ -166,7 +166,9 @@ final class RepairDispatchStack: Sendable {
         process.arguments = ["keys", "create", "--name", name, "--scopes", scopes] + (subject.map { ["--subject", $0] } ?? [])
         process.environment = serviceEnvironment(adminPort: 0, httpPort: 0).merging(["PATH": "/usr/bin:/bin"]) { $1 }
         let output = directory.appendingPathComponent("keys-\(name).out")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        guard FileManager.default.createFile(atPath: output.path, contents: nil) else {
+            throw ServiceProcessError("cannot create \(output.path)")
+        }
         let handle = try FileHandle(forWritingTo: output)
         process.standardOutput = handle
         process.standardError = handle
@@ -189,7 +191,7 @@ final class RepairDispatchStack: Sendable {
             return ProducerRecord(topic: Topic.cases.rawValue, key: Array(data.caseID.utf8), value: event.data, headers: event.kafkaHeaders())
         }
         for chunk in stride(from: 0, to: records.count, by: 500) {
-            for report in try await producer.send(Array(records[chunk..<min(chunk + 500, records.count)])) { _ = try report.get() }
+            for report in await producer.send(Array(records[chunk..<min(chunk + 500, records.count)])) { _ = try report.get() }
         }
     }
 

@@ -113,7 +113,7 @@ struct WorkOrderOpeningTests {
             #expect(order.status == .opened, "still nobody")
             #expect(try await bed.count("SELECT count(*)::int FROM timers WHERE kind = 'assignment_retry' AND fired_at IS NULL") == 1)
 
-            try await bed.database.withTransaction { connection in
+            _ = try await bed.database.withTransaction { connection in
                 try await RosterRepository(connection: connection, logger: bed.parts.logger).upsert(
                     TechnicianProfile(id: "TECH-WIN", name: "Windows", skills: [.windows], zones: [.init(project: "SZ-FSG", building: "12")]))
             }

@@ -102,11 +102,23 @@ enum RoutingThroughputBench: BenchScenario {
                     let now = Int64(Date().timeIntervalSince1970 * 1000)
                     for record in records { sent[record.caseID] = now }
                     if !records.isEmpty {
-                        for result in await producer.send(records.map(\.record)) { _ = try result.get() }
+                        for result in await producer.send(records.map(\.record)) {
+                            if case .failure(let error) = result {
+                                FileHandle.standardError.write(Data("produce failed: \(error)\n".utf8))
+                                throw error
+                            }
+                        }
                     }
                     let next = start.addingTimeInterval(Double(index - drainCases) / Double(rate))
                     let wait = next.timeIntervalSinceNow
-                    if wait > 0 { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) }
+                    if wait > 0 {
+                        do {
+                            try await Task.sleep(for: .milliseconds(Int(wait * 1000)))
+                        } catch {
+                            FileHandle.standardError.write(Data("rate loop interrupted: \(error)\n".utf8))
+                            throw error
+                        }
+                    }
                 }
                 let achieved = Double(total) / Date().timeIntervalSince(start)
                 let caught = await eventually(timeout: .seconds(120)) { routed.count >= total }
@@ -117,7 +129,7 @@ enum RoutingThroughputBench: BenchScenario {
                     latency.record(UInt64(max(0, timing.createdMilliseconds - sentAt)))
                     observed.record(UInt64(max(0, timing.observedMilliseconds - sentAt)))
                 }
-                print(String(format: "rate: %d cases at %.0f/s offered (%d routed%@)", total, achieved, routed.count, caught ? "" : ", INCOMPLETE"))
+                print("rate: \(total) cases at \(Int(achieved.rounded()))/s offered (\(routed.count) routed\(caught ? "" : ", INCOMPLETE"))")
                 print("  registered → routed on the topic (producer timestamps): p50 \(latency.valueAtPercentile(50)) ms  p99 \(latency.valueAtPercentile(99)) ms  max \(latency.max) ms")
                 print("  registered → routed seen by a consumer:                 p50 \(observed.valueAtPercentile(50)) ms  p99 \(observed.valueAtPercentile(99)) ms  max \(observed.max) ms")
                 group.cancelAll()
