@@ -57,7 +57,7 @@ package final class APIKeyStore: Sendable {
         let scopeWords = scopes.map(\.rawValue).sorted()
         let cityList = cities.sorted()
         let hash = Data(key.secretHash)
-        try await database.withConnection { connection in
+        _ = try await database.withConnection { connection in
             try await connection.query(
                 """
                 INSERT INTO api_keys (key_id, name, secret_hash, scopes, cities, subject, rate_per_second)

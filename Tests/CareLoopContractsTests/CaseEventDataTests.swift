@@ -10,7 +10,14 @@ import Testing
         data.escalationLevel = 1
         data.reason = "test"
         data.previousStatus = .registered
+        data.requiresWorkOrder = true
+        data.deadline = "respond"
         return data
+    }
+
+    @Test func theDeadlineMustBeOneOfTheThreeClocks() throws {
+        #expect(try Self.failures { $0.deadline = "lunch" } == ["deadline/enum"])
+        #expect(try Self.failures { $0.deadline = "resolve" } == [])
     }
 
     static func failures(_ change: (inout CaseEventData) -> Void) throws -> [String] {
@@ -40,7 +47,7 @@ import Testing
 
     @Test func noStoredPropertyCanHoldANameOrPhone() throws {
         let labels = Mirror(reflecting: try Self.full()).children.compactMap(\.label)
-        #expect(labels.count == 24)
+        #expect(labels.count == 26)
         #expect(labels.filter { $0.lowercased().contains("name") || $0.lowercased().contains("phone") }.isEmpty)
     }
 
