@@ -85,8 +85,8 @@ private struct SyntheticRun {
                 eventTime: Self.start.addingTimeInterval(at)))
     }
 
-    func verify(faults: [FaultWindow] = []) -> VerificationReport {
-        Accounting.verify(manifest: entries, observations: observations, faults: faults)
+    func verify(faults: [FaultWindow] = [], drain: DrainOutcome = .drained(.zero)) -> VerificationReport {
+        Accounting.verify(manifest: entries, observations: observations, faults: faults, drain: drain)
     }
 }
 
@@ -146,6 +146,34 @@ struct AccountingTests {
         let reasons = Dictionary(uniqueKeysWithValues: run.verify().lost.samples.map { ($0.id ?? "", $0.why) })
         #expect(reasons["on-topic"] == "no case registered; on careloop.intake.v1 at [0]@0")
         #expect(reasons["ghost"] == "no case registered; never on careloop.intake.v1 although the producer reported it delivered ([0]@-1001)")
+    }
+
+    @Test("a drain that ran out while the pipeline still progressed leaves a backlog, not losses; a stalled one loses")
+    func backlog() {
+        var run = SyntheticRun()
+        run.submit("done")
+        run.handle("done", caseID: "c-done")
+        run.submit("queued")
+        run.register("c-queued", for: "queued")
+        run.submit("not-yet")
+        let progressing = run.verify(drain: .progressing)
+        #expect(progressing.cases.backlog == 2 && progressing.lost.count == 0 && !progressing.passed)
+        #expect(progressing.drain == "progressing")
+        let stalled = run.verify(drain: .stalled)
+        #expect(stalled.cases.backlog == 0 && stalled.lost.count == 2)
+    }
+
+    @Test("events dropped by the broker's retention: the tables stand in; a routed row without its event on an intact topic is lost")
+    func retention() {
+        var run = SyntheticRun()
+        run.submit("old")
+        run.observations.intakeCases?.append(StoredCase(caseID: "c-old", source: "crm://acme/hotline", externalID: "old"))
+        run.observations.routingRoutedCaseIDs?.insert("c-old")
+        var report = run.verify()
+        #expect(report.lost.count == 2, "an intact topic must carry the events: \(report.lost.samples.map(\.why))")
+        run.observations.truncated = [Topic.cases.rawValue: 1_000]
+        report = run.verify()
+        #expect(report.lost.count == 0 && report.truncatedTopics == [Topic.cases.rawValue: 1_000])
     }
 
     @Test("a valid submission that was dead-lettered is lost, with the dead letter as the reason")

@@ -118,7 +118,12 @@ struct AdminAPITests {
                 #expect(csv.status == .ok && csv.contentType == "text/csv; charset=utf-8")
                 let lines = csv.text.components(separatedBy: "\r\n")
                 #expect(lines.first == "\u{FEFF}" + DefectRegisterEntry.csvHeader.joined(separator: ","))
-                #expect(lines[1] == #"SJ01,"Floor drains smell, trap seal ""missing""",Trap seal missing,plumbing,3,,SZ-FSG,2026-11-23,fit deep-seal traps in all units,design standard: deep-seal traps,planning_design"#)
+                // The cause shown is one of the recorded wordings of the same normalised cause (which one depends
+                // on the order of orders opened within one millisecond).
+                let rows = Set(causes.map {
+                    #"SJ01,"Floor drains smell, trap seal ""missing""",\#($0),plumbing,3,,SZ-FSG,2026-11-23,fit deep-seal traps in all units,design standard: deep-seal traps,planning_design"#
+                })
+                #expect(rows.contains(lines[1]))
             }
         }
     }

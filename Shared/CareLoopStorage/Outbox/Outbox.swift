@@ -20,28 +20,41 @@ package enum Outbox {
         _ messages: [OutboxMessage], connection: PostgresConnection, logger: Logger = .storageSilent
     ) async throws {
         guard !messages.isEmpty else { return }
-        var topics: [String] = []
-        var hasKeys: [Bool] = []
-        var keys: [ByteBuffer] = []
-        var values: [ByteBuffer] = []
-        var headers: [String] = []
-        for message in messages {
-            topics.append(message.topic)
-            hasKeys.append(message.key != nil)
-            keys.append(ByteBuffer(bytes: message.key ?? []))
-            values.append(ByteBuffer(bytes: message.value))
-            headers.append(try OutboxHeaders.encode(message.headers))
-        }
+        let columns = try Columns(messages)
         try await connection.query(
             """
             INSERT INTO outbox (topic, key, value, headers)
             SELECT m.topic, CASE WHEN m.has_key THEN m.key END, m.value, m.headers::jsonb
-            FROM unnest(\(topics)::text[], \(hasKeys)::bool[], \(keys)::bytea[], \(values)::bytea[], \(headers)::text[])
+            FROM unnest(\(columns.topics)::text[], \(columns.hasKeys)::bool[], \(columns.keys)::bytea[], \(columns.values)::bytea[],
+                \(columns.headers)::text[])
                 WITH ORDINALITY AS m(topic, has_key, key, value, headers, position)
             ORDER BY m.position
             """,
             logger: logger
         )
+    }
+
+    /// Messages as the arrays `outbox` rows are made from, for a statement that writes outbox rows together with
+    /// the state change they announce (one statement instead of two). Insert them as ``enqueue(_:connection:logger:)``
+    /// does: `topic`, `CASE WHEN has_key THEN key END`, `value`, `headers::jsonb`, in array order.
+    package struct Columns: Sendable {
+        package var topics: [String] = []
+        package var hasKeys: [Bool] = []
+        package var keys: [ByteBuffer] = []
+        package var values: [ByteBuffer] = []
+        /// `outbox.headers` as JSON text.
+        package var headers: [String] = []
+
+        /// The columns of `messages`, in order.
+        package init(_ messages: [OutboxMessage]) throws {
+            for message in messages {
+                topics.append(message.topic)
+                hasKeys.append(message.key != nil)
+                keys.append(ByteBuffer(bytes: message.key ?? []))
+                values.append(ByteBuffer(bytes: message.value))
+                headers.append(try OutboxHeaders.encode(message.headers))
+            }
+        }
     }
 
     /// Number of rows not yet published (served by the partial index on unsent rows).

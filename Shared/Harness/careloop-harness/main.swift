@@ -17,7 +17,7 @@ let signalSources = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal i
 }
 
 let words = Array(CommandLine.arguments.dropFirst())
-let usage = "usage: careloop-harness <command> [options]\n\n" + harnessCommands.map { "  " + $0.usage.replacingOccurrences(of: "\n", with: "\n  ") }.joined(separator: "\n\n")
+let usage = "usage: \(Harness.name) <command> [options]\n\n" + harnessCommands.map { "  " + $0.usage.replacingOccurrences(of: "\n", with: "\n  ") }.joined(separator: "\n\n")
 guard let name = words.first, let command = harnessCommands.first(where: { $0.name == name }) else {
     FileHandle.standardError.write(Data((usage + "\n").utf8))
     exit(words.first == "--help" || words.first == "help" ? 0 : 64)

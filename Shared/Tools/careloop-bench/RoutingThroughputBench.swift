@@ -1,4 +1,5 @@
 import CareLoopContracts
+import Dispatch
 import CareLoopDevBroker
 import CareLoopKafka
 import CareLoopRuntime
@@ -132,6 +133,13 @@ enum RoutingThroughputBench: BenchScenario {
                 print("rate: \(total) cases at \(Int(achieved.rounded()))/s offered (\(routed.count) routed\(caught ? "" : ", INCOMPLETE"))")
                 print("  registered → routed on the topic (producer timestamps): p50 \(latency.valueAtPercentile(50)) ms  p99 \(latency.valueAtPercentile(99)) ms  max \(latency.max) ms")
                 print("  registered → routed seen by a consumer:                 p50 \(observed.valueAtPercentile(50)) ms  p99 \(observed.valueAtPercentile(99)) ms  max \(observed.max) ms")
+                // The figures are printed. Stopping the in-process service against the in-process mock cluster can
+                // stall in librdkafka's consumer close now and then; do not let that hold the bench (the throw-away
+                // PostgreSQL goes with the process).
+                DispatchQueue.global().asyncAfter(deadline: .now() + 30) {
+                    FileHandle.standardError.write(Data("careloop-bench routing-throughput: shutdown stalled; exiting\n".utf8))
+                    exit(0)
+                }
                 group.cancelAll()
             }
         }

@@ -41,10 +41,10 @@ enum RegistrationOutcome: Sendable, Hashable {
     case skipped
 }
 
-/// Registers accepted submissions set-based inside the caller's transaction: numbers their cases, claims them
-/// (idempotency) and writes cases, first timeline entries and owners in one statement, and enqueues one
-/// `careloop.case.registered` per case in the outbox. A batch of any size costs two round trips (three when a new
-/// block of reference numbers is drawn).
+/// Registers accepted submissions set-based: numbers their cases, then claims them (idempotency) and writes cases,
+/// first timeline entries, owners and one `careloop.case.registered` outbox row per case in one statement, atomic on
+/// its own (the topic path runs it inside its batch's transaction; the HTTP path needs none). A batch of any size
+/// costs one round trip (two when a new block of reference numbers is drawn), plus one per repeat looked up.
 struct CaseRegistrar: Sendable {
     let eventSource: String
     let cipher: PersonalDataCipher
@@ -107,8 +107,7 @@ struct CaseRegistrar: Sendable {
                 source: accepted[index].source, externalID: accepted[index].externalID, requestHash: accepted[index].requestHash,
                 items: accepted[index].submission.voices.count, batch: accepted[index].submission.isBatch)
         }
-        let registered = try await repository.register(claims, cases: cases, owners: owners, receivedAt: registeredAt)
-        try await Outbox.enqueue(outbox.filter { registered.inserted.contains($0.caseID) }.map(\.message), connection: connection)
+        let registered = try await repository.register(claims, cases: cases, events: outbox, owners: owners, receivedAt: registeredAt)
         Counter(label: "careloop_intake_cases_registered_total", dimensions: [("path", path)]).increment(by: registered.inserted.count)
         for row in cases where registered.inserted.contains(row.caseID) {
             logger.debug("Case registered", metadata: ["case_id": "\(row.caseID)", "reference": "\(row.reference)"])

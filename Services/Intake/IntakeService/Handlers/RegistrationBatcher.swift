@@ -4,9 +4,9 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// Registers the submissions of concurrent HTTP requests together: what arrives while a transaction runs goes into
-/// the next one, so many `POST /v1/cases` share one commit (one WAL flush) and the per-request cost stays low under
-/// load, while a lone request is registered at once. Each request still gets its own outcome.
+/// Registers the submissions of concurrent HTTP requests together: what arrives while a registration runs goes into
+/// the next one, so many `POST /v1/cases` share one statement and one commit (one WAL flush) and the per-request cost
+/// stays low under load, while a lone request is registered at once. Each request still gets its own outcome.
 ///
 /// - Important: Run it (a member of the service group) before the API takes requests; it stops after the API.
 final class RegistrationBatcher: Service, Sendable {
@@ -91,7 +91,8 @@ final class RegistrationBatcher: Service, Sendable {
     private func process(_ batch: [Pending]) async {
         do {
             let registry = try await registry.current()
-            let outcomes = try await database.withTransaction { connection in
+            // One statement writes everything (see CaseRegistrar): no transaction needed around it.
+            let outcomes = try await database.withConnection { connection in
                 try await registrar.register(
                     batch.map(\.submission), registry: registry, registeredAt: now(), lookUpRepeats: true, connection: connection,
                     logger: logger)

@@ -1,4 +1,5 @@
 import CareLoopContracts
+import CareLoopStorage
 import Foundation
 import Logging
 import PostgresNIO
@@ -32,11 +33,15 @@ struct CaseRepository {
     }
 
     /// Claims the submissions not registered before and, for those only, inserts their cases with their first
-    /// timeline entries and upserts their owners; one round trip. A case that cannot be inserted (a reference taken)
-    /// fails the statement rather than leave a claimed submission without its cases. Claims must not repeat a key. Keys and owners are
+    /// timeline entries, their `careloop.case.registered` outbox rows (`events`, one per case, by case id) and upserts
+    /// their owners: one statement, atomic on its own, one round trip. A case that cannot be inserted (a reference
+    /// taken) fails the statement rather than leave a claimed submission without its cases. Claims must not repeat a key. Keys and owners are
     /// locked in key order, so concurrent registrations never deadlock on them.
-    func register(_ claims: [Claim], cases: [CaseRow], owners: [OwnerRow], receivedAt: Date) async throws -> Registered {
+    func register(
+        _ claims: [Claim], cases: [CaseRow], events: [(caseID: UUID, message: OutboxMessage)], owners: [OwnerRow], receivedAt: Date
+    ) async throws -> Registered {
         guard !claims.isEmpty else { return Registered(claimed: [], inserted: []) }
+        let outbox = try Outbox.Columns(events.map(\.message))
         let rows = try await connection.query(
             """
             WITH claimed AS (
@@ -94,6 +99,15 @@ struct CaseRepository {
                 INSERT INTO case_timeline (case_id, entry, status, occurred_at, actor, channel)
                 SELECT c.case_id, 'registered', 'registered', c.registered_at, c.taker, c.channel
                 FROM c JOIN inserted USING (case_id)
+            ),
+            announced AS (
+                INSERT INTO outbox (topic, key, value, headers)
+                SELECT m.topic, CASE WHEN m.has_key THEN m.key END, m.value, m.headers::jsonb
+                FROM unnest(\(outbox.topics)::text[], \(outbox.hasKeys)::bool[], \(outbox.keys)::bytea[], \(outbox.values)::bytea[],
+                    \(outbox.headers)::text[], \(events.map(\.caseID))::uuid[])
+                    WITH ORDINALITY AS m(topic, has_key, key, value, headers, case_id, position)
+                JOIN inserted USING (case_id)
+                ORDER BY m.position
             ),
             o AS (
                 SELECT r.source, r.external_id, r.position, r.owner_id,

@@ -71,13 +71,13 @@ package enum BenchRunner {
         }
         let statements = await StatementProfile.read(session.stack.postgres.target, logger: session.logger)
         let metrics = PipelineMetrics(from: metricsBefore, to: await PipelineMetrics.scrape(session.stack))
-        let verification = try await session.verifier.verify(manifest: manifest)
+        let verification = try await session.verifier.verify(manifest: manifest, drain: drained)
         session.logger.notice(
             "Phase finished",
             metadata: ["phase": "\(name)", "lost": "\(verification.lost.count)", "doubled": "\(verification.doubled.count)"])
         guard let first = samples.first, let last = samples.last else { throw HarnessError("no resource samples") }
         return BenchReport.Phase(
-            name: name, load: summary, drainSeconds: drained?.timeInterval, verification: verification,
+            name: name, load: summary, drainSeconds: drained.duration?.timeInterval, verification: verification,
             cpuCores: ResourceSampler.cpuCores(from: first, to: last), memory: BenchReport.memory(from: samples),
             samples: keepSamples ? samples : nil, statements: statements, metrics: metrics)
     }

@@ -26,12 +26,12 @@ package enum VerifyCommand: HarnessCommand {
         let groups = ConsumerGroup.standard(prefix: options.string("group-prefix") ?? "careloop", services: ServiceName.allCases)
         let verifier = Verifier(bootstrapServers: try SharedOptions.bootstrapServers(options), database: database, groups: groups, logger: logger)
         let wait = try options.duration("wait") ?? .seconds(60)
+        var drain = DrainOutcome.drained(.zero)
         if wait > .zero {
-            if await verifier.waitForDrain(registered: Verifier.expectedCases(manifest), timeout: wait) == nil {
-                logger.warning("The pipeline did not drain within the wait; verifying what is there")
-            }
+            drain = await verifier.waitForDrain(registered: Verifier.expectedCases(manifest), timeout: wait)
+            if drain.duration == nil { logger.warning("The pipeline did not drain within the wait; verifying what is there") }
         }
-        let report = try await verifier.verify(manifest: manifest)
+        let report = try await verifier.verify(manifest: manifest, drain: drain)
         let reportURL = options.string("report").map { URL(fileURLWithPath: $0) } ?? manifestURL.deletingLastPathComponent().appendingPathComponent("verify.json")
         try ReportWriter.write(report, text: report.text, to: reportURL.deletingLastPathComponent(), name: reportURL.deletingPathExtension().lastPathComponent)
         print(report.text)

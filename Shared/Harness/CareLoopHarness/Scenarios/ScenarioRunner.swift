@@ -93,9 +93,9 @@ package enum ScenarioRunner {
         try HarnessInterrupt.check()
         let drained = await session.drain(expected: Verifier.expectedCases(manifest), timeout: settings.drainTimeout)
         let faultWindows = windows.withLock { $0 }
-        let report = try await session.verifier.verify(manifest: manifest, faults: faultWindows)
+        let report = try await session.verifier.verify(manifest: manifest, faults: faultWindows, drain: drained)
         return ScenarioResult(
             scenario: scenario.name, summary: scenario.summary, load: summary, faults: faultWindows, report: report,
-            drainSeconds: drained?.timeInterval, recoveryLimitSeconds: settings.recoveryLimit.timeInterval, error: nil, seconds: 0)
+            drainSeconds: drained.duration?.timeInterval, recoveryLimitSeconds: settings.recoveryLimit.timeInterval, error: nil, seconds: 0)
     }
 }

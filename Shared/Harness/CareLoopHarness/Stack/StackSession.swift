@@ -108,7 +108,7 @@ package struct StackSession: Sendable {
     }
 
     /// Waits for the pipeline to drain: `expected` more cases than `baseline` registered and all routed, outboxes empty.
-    package func drain(expected: Int, baseline: Int = 0, timeout: Duration) async -> Duration? {
+    package func drain(expected: Int, baseline: Int = 0, timeout: Duration) async -> DrainOutcome {
         await verifier.waitForDrain(registered: baseline + expected, timeout: timeout)
     }
 

@@ -14,9 +14,19 @@ struct ObservationIndex {
     var deadLettersByOrigin: [OriginKey: DeadLetterObservation] = [:]
     var deadLettersByID: [String: DeadLetterObservation] = [:]
     var submissionsOnTopic: [String: [SubmissionPosition]]?
+    /// Case ids in intake's table and routed in routing's table (`nil`: not read).
+    var storedCaseIDs: Set<String> = []
+    var routedInTable: Set<String>?
+    /// Whether `careloop.cases.v1` had dropped old records when it was read.
+    var truncatedCases = false
+    /// Whether cases not yet routed count as backlog (the drain ran out of time while progressing).
+    var backlogAllowed = false
 
     init(_ observations: Observations) {
         submissionsOnTopic = observations.submissionsOnTopic
+        storedCaseIDs = Set((observations.intakeCases ?? []).map(\.caseID))
+        routedInTable = observations.routingRoutedCaseIDs
+        truncatedCases = (observations.truncated[Topic.cases.rawValue] ?? 0) > 0
         for event in observations.caseEvents {
             switch event.type {
             case EventType.caseRegistered.rawValue:

@@ -127,6 +127,9 @@ package struct Observations: Sendable {
     package var routingRoutedCaseIDs: Set<String>?
     /// Where each submission (by `ce_id`) lies on `careloop.intake.v1`; `nil` when that topic was not read.
     package var submissionsOnTopic: [String: [SubmissionPosition]]?
+    /// Records each topic had already dropped when it was read (the dev broker keeps ~5 MiB per partition): the
+    /// topic-based checks only cover what is left, the tables cover the rest.
+    package var truncated: [String: Int64] = [:]
     /// Records that could not be read (not JSON, no case id).
     package var unreadable = 0
 

@@ -24,6 +24,9 @@ package struct TopicSnapshot: Sendable {
         let ends = try await TopicWatermarks.fetch(bootstrapServers: bootstrapServers, topics: topics)
             .filter { $0.value.high > $0.value.low }
         let collector = SnapshotCollector()
+        defer {
+            if !truncated(ends).isEmpty { logger.warning("Topics no longer hold their oldest records", metadata: ["dropped": "\(truncated(ends))"]) }
+        }
         guard !ends.isEmpty else { return collector.observations }
         var client = KafkaClientConfiguration(bootstrapServers: bootstrapServers, clientID: "careloop-harness-verifier")
         client.statisticsInterval = nil
@@ -44,7 +47,14 @@ package struct TopicSnapshot: Sendable {
             throw HarnessError("reading \(topics.joined(separator: ", ")) did not reach the end within \(timeout): \(collector.progress(ends))")
         }
         logger.info("Topics read", metadata: ["records": "\(collector.recordCount)"])
-        return collector.observations
+        var observations = collector.observations
+        observations.truncated = truncated(ends)
+        return observations
+    }
+
+    /// Records dropped before the low watermark, per topic.
+    private func truncated(_ ends: [TopicPartition: TopicWatermarks.Range]) -> [String: Int64] {
+        Dictionary(grouping: ends.filter { $0.value.low > 0 }, by: \.key.topic).mapValues { $0.reduce(0) { $0 + $1.value.low } }
     }
 }
 

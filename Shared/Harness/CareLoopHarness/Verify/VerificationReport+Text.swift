@@ -11,6 +11,12 @@ extension VerificationReport {
         if let routed = cases.routedInDatabase { caseLine += ", routing table \(routed)" }
         caseLine += "; \(cases.other) other cases, \(cases.republishedEvents) republished events"
         lines.append(caseLine)
+        if drain != "drained" {
+            lines.append("drain         \(drain): \(cases.backlog) cases still in the backlog when the drain limit ran out")
+        }
+        for (topic, dropped) in truncatedTopics.sorted(by: { $0.key < $1.key }) {
+            lines.append("retention     \(topic) had dropped its oldest \(dropped) records; the tables stand in for them")
+        }
         lines.append("duplicates    \(duplicates.sent) resent, \(duplicates.suppressed) suppressed")
         let classes = deadLetters.byClass.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         lines.append("dead letters  \(deadLetters.total) (\(classes.isEmpty ? "none" : classes)); malformed: \(deadLetters.malformedDeadLettered) dead-lettered, \(deadLetters.malformedRejectedOverHTTP) rejected over HTTP")

@@ -61,9 +61,11 @@ package struct VerificationReport: Sendable, Codable, Hashable {
         package var other = 0
         /// Events seen more than once with the same `ce_id` (outbox re-sends; not doubled cases).
         package var republishedEvents = 0
+        /// Cases not yet registered or routed when the drain ran out of time while the pipeline still progressed.
+        package var backlog = 0
 
         enum CodingKeys: String, CodingKey {
-            case expected, registered, routed, other
+            case expected, registered, routed, other, backlog
             case registeredInDatabase = "registered_in_database"
             case routedInDatabase = "routed_in_database"
             case republishedEvents = "republished_events"
@@ -187,14 +189,19 @@ package struct VerificationReport: Sendable, Codable, Hashable {
     package var latency: [String: LatencySummary] = [:]
     package var recovery: [Recovery] = []
     package var throughput: Throughput?
+    /// How waiting for the drain ended: `drained`, `progressing` (time ran out, backlog) or `stalled`.
+    package var drain = "drained"
+    /// Records the topics had dropped (retention) when they were read, per topic.
+    package var truncatedTopics: [String: Int64] = [:]
 
-    /// Nothing lost, nothing doubled, nothing handled against the contract.
-    package var passed: Bool { lost.count == 0 && doubled.count == 0 && contractViolations.count == 0 }
+    /// Nothing lost, nothing doubled, nothing handled against the contract, nothing left in a backlog.
+    package var passed: Bool { lost.count == 0 && doubled.count == 0 && contractViolations.count == 0 && cases.backlog == 0 }
 
     package init() {}
 
     enum CodingKeys: String, CodingKey {
-        case submissions, cases, duplicates, lost, doubled, latency, recovery, throughput, passed
+        case submissions, cases, duplicates, lost, doubled, latency, recovery, throughput, drain, passed
+        case truncatedTopics = "truncated_topics"
         case deadLetters = "dead_letters"
         case contractViolations = "contract_violations"
         case groupIncidents = "group_incidents"
@@ -215,6 +222,8 @@ package struct VerificationReport: Sendable, Codable, Hashable {
         try container.encode(latency, forKey: .latency)
         try container.encode(recovery, forKey: .recovery)
         try container.encodeIfPresent(throughput, forKey: .throughput)
+        try container.encode(drain, forKey: .drain)
+        try container.encode(truncatedTopics, forKey: .truncatedTopics)
         try container.encode(passed, forKey: .passed)
     }
 
@@ -232,5 +241,7 @@ package struct VerificationReport: Sendable, Codable, Hashable {
         latency = try container.decode([String: LatencySummary].self, forKey: .latency)
         recovery = try container.decode([Recovery].self, forKey: .recovery)
         throughput = try container.decodeIfPresent(Throughput.self, forKey: .throughput)
+        drain = try container.decodeIfPresent(String.self, forKey: .drain) ?? "drained"
+        truncatedTopics = try container.decodeIfPresent([String: Int64].self, forKey: .truncatedTopics) ?? [:]
     }
 }

@@ -25,13 +25,15 @@ package struct Verifier: Sendable {
     }
 
     /// Polls the databases and the consumer groups until at least `registered` cases are registered, every
-    /// registered case is routed, no outbox row waits and no group lags, twice in a row; returns how long it took, or
-    /// `nil` after `timeout` (then verify anyway: the report says what is missing).
-    package func waitForDrain(registered: Int, timeout: Duration) async -> Duration? {
-        guard let database else { return .zero }
+    /// registered case is routed, no outbox row waits and no group lags, twice in a row. After `timeout` it tells a
+    /// pipeline still working through a backlog from one that stopped (nothing moved for `stallAfter`); verify
+    /// anyway: the report says what is missing.
+    package func waitForDrain(registered: Int, timeout: Duration, stallAfter: Duration = .seconds(30)) async -> DrainOutcome {
+        guard let database else { return .drained(.zero) }
         let snapshot = DatabaseSnapshot(target: database, logger: logger)
         let start = ContinuousClock.now
         var previous: DatabaseSnapshot.Progress?
+        var lastChange = start
         var lastLog = start
         while ContinuousClock.now - start < timeout, !HarnessInterrupt.isRequested {
             var progress = await snapshot.progress()
@@ -40,8 +42,9 @@ package struct Verifier: Sendable {
             if let progress, progress.registered >= registered, progress.routed >= progress.registered, progress.unsent == 0,
                 progress.lag == 0, progress == previous
             {
-                return ContinuousClock.now - start
+                return .drained(ContinuousClock.now - start)
             }
+            if progress != previous { lastChange = ContinuousClock.now }
             if let progress, ContinuousClock.now - lastLog >= .seconds(10) {
                 lastLog = ContinuousClock.now
                 logger.info(
@@ -55,7 +58,7 @@ package struct Verifier: Sendable {
             previous = progress
             try? await Task.sleep(for: .seconds(1))
         }
-        return nil
+        return ContinuousClock.now - lastChange >= stallAfter ? .stalled : .progressing
     }
 
     /// Records each consumer group has not committed yet (0 for a group that committed nothing); -1 when the
@@ -73,44 +76,13 @@ package struct Verifier: Sendable {
     }
 
     /// Reads everything and accounts for `manifest`.
-    package func verify(manifest: [ManifestEntry], faults: [FaultWindow] = [], readTimeout: Duration = .seconds(120)) async throws -> VerificationReport {
+    package func verify(
+        manifest: [ManifestEntry], faults: [FaultWindow] = [], drain: DrainOutcome = .drained(.zero), readTimeout: Duration = .seconds(300)
+    ) async throws -> VerificationReport {
         var observations = try await TopicSnapshot(bootstrapServers: bootstrapServers, logger: logger).read(timeout: readTimeout)
         if let database {
             try await DatabaseSnapshot(target: database, logger: logger).read(into: &observations)
         }
-        return Accounting.verify(manifest: manifest, observations: observations, faults: faults)
-    }
-}
-
-/// A consumer group of a service and the topics it consumes.
-package struct ConsumerGroup: Sendable, Hashable {
-    package var id: String
-    package var topics: [String]
-
-    package init(id: String, topics: [String]) {
-        self.id = id
-        self.topics = topics
-    }
-
-    /// The groups CareLoop's services use under `prefix` (`kafka.consumer.groupPrefix`), for `services`.
-    package static func standard(prefix: String, services: [ServiceName]) -> [ConsumerGroup] {
-        let cases = [Topic.cases.rawValue]
-        var groups: [ConsumerGroup] = []
-        for service in services {
-            switch service {
-            case .intake:
-                groups += [ConsumerGroup(id: "\(prefix)-intake", topics: [Topic.intake.rawValue]), ConsumerGroup(id: "\(prefix)-intake-timeline", topics: cases)]
-            case .routing:
-                groups += [
-                    ConsumerGroup(id: "\(prefix)-routing", topics: cases),
-                    ConsumerGroup(id: "\(prefix)-routing-follow-up", topics: [Topic.workOrders.rawValue, Topic.surveys.rawValue]),
-                ]
-            case .repairDispatch:
-                groups.append(ConsumerGroup(id: "\(prefix)-repair-dispatch", topics: cases))
-            case .survey, .notification:
-                break
-            }
-        }
-        return groups
+        return Accounting.verify(manifest: manifest, observations: observations, faults: faults, drain: drain)
     }
 }
