@@ -1,5 +1,5 @@
 # CareLoop developer entry points. See README.md.
-.PHONY: up down status logs demo test build setup clean bench chaos soak
+.PHONY: up down status logs demo test build setup clean bench chaos soak fault-tests
 
 up:        ## set up, build, start PostgreSQL, the dev broker and all five services, then send demo traffic
 	@bash scripts/stack.sh up
@@ -25,6 +25,9 @@ bench:     ## release build, then throughput (as fast as possible) and latency (
 
 chaos:     ## release build, then every fault scenario; fails if anything is lost or doubled or a recovery takes > 15 s
 	@bash scripts/harness.sh chaos --scenario all
+
+fault-tests: ## set up, build and run the in-process fault tests kept out of `make test` (PostgreSQL restarted under the outbox relay)
+	@CARELOOP_TEST_FAULTS=1 bash scripts/test.sh --filter OutboxRelayRestartTests
 
 soak:      ## release build, then 10 minutes at 300/s: memory (RSS) of every process over time
 	@bash scripts/harness.sh soak

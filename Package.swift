@@ -109,7 +109,7 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "CareLoopKafkaTests",
-        dependencies: ["CareLoopKafka", "CareLoopTestSupport", "CareLoopContracts"],
+        dependencies: ["CareLoopKafka", "CRdKafka", "CareLoopTestSupport", "CareLoopContracts"],
         path: "Tests/CareLoopKafkaTests"
     ),
     .testTarget(

@@ -65,6 +65,10 @@ class Checks:
 # ---------------------------------------------------------------- sources of truth
 
 
+# Secrets a service must be given in production (its built-in values are public development keys).
+REQUIRED_SECRETS = {"intake": ["CARELOOP_INTAKE_PII_KEYS", "CARELOOP_INTAKE_PII_LOOKUP_KEY"]}
+
+
 def environment_variable(key: str) -> str:
     """Same rule as SettingsReader.environmentVariable(for:)."""
     name = "CARELOOP"
@@ -294,6 +298,10 @@ def check_compose_env() -> list[str]:
         problems += [f"{name}: {k}={env.get(k)!r}, expected {v!r}" for k, v in expected.items() if env.get(k) != v]
         if not re.fullmatch(r"\$\{\w+(:[?-][^}]*)?\}", env.get("CARELOOP_DATABASE_PASSWORD", "")):
             problems.append(f"{name}: CARELOOP_DATABASE_PASSWORD must come from the environment (${{VAR}}), not a literal")
+        for variable in REQUIRED_SECRETS.get(name.removeprefix("careloop-"), []):
+            # Required (${VAR:?…}): without it the service would run on the public development keys.
+            if not re.fullmatch(r"\$\{\w+:\?[^}]*\}", env.get(variable, "")):
+                problems.append(f"{name}: {variable} must be a required variable (${{VAR:?…}}), never a literal or a default")
     return problems
 
 
@@ -596,7 +604,7 @@ def deployment_environment(deployment: dict) -> tuple[dict[str, str], list[str]]
             ref = item["valueFrom"]["secretKeyRef"]
             if ref.get("name") not in secrets or ref.get("key") not in secrets[ref.get("name")]:
                 problems.append(f"{item['name']}: secret {ref.get('name')}/{ref.get('key')} not in the template")
-            env[item["name"]] = f"secret:{ref.get('key')}"
+            env[item["name"]] = f"secret:{ref.get('key')}" + (" (optional)" if ref.get("optional") else "")
         else:
             env[item["name"]] = "from:" + json.dumps(item.get("valueFrom"))
     return env, problems
@@ -642,6 +650,9 @@ def check_k8s_env() -> list[str]:
         problems += [f"{name}: {k}={env.get(k)!r}, expected {v!r}" for k, v in expected.items() if env.get(k) != v]
         if not env.get("CARELOOP_DATABASE_PASSWORD", "").startswith("secret:"):
             problems.append(f"{name}: CARELOOP_DATABASE_PASSWORD must come from a Secret")
+        for variable in REQUIRED_SECRETS.get(name.removeprefix("careloop-"), []):
+            if not env.get(variable, "").startswith("secret:") or env[variable].endswith("(optional)"):
+                problems.append(f"{name}: {variable} must come from a Secret key that is not optional")
     used = set()
     for docs in k8s_documents().values():
         used.update(re.findall(r"\bCARELOOP_[A-Z0-9_]+", yaml.safe_dump_all(docs)))

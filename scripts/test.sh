@@ -19,4 +19,25 @@ bash "$root/scripts/postgres.sh" start "$test_dir/postgres" "$pg_test_port"
 export CARELOOP_TEST_PG_HOST=127.0.0.1 CARELOOP_TEST_PG_PORT=$pg_test_port
 export CARELOOP_TEST_BIN_DIR=$root/.build/debug
 echo "test: running (PostgreSQL on 127.0.0.1:$pg_test_port)"
-swift test --skip-build "$@"
+# A watchdog: a test that hangs must fail the run with its name, not stall CI. Output goes to the log too, so the
+# tests that started and never finished can be named.
+limit=${CARELOOP_TEST_TIME_LIMIT:-1500}
+log="$test_dir/swift-test.log"
+set +e
+timeout --signal=TERM --kill-after=30 "$limit" stdbuf -oL -eL swift test --skip-build "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+  echo "test: the run exceeded ${limit}s and was stopped. Tests that started and did not finish:" >&2
+  python3 - "$log" >&2 <<'PY'
+import re, sys
+started, ended = [], set()
+for line in open(sys.argv[1], errors="replace"):
+    m = re.search(r'Test "(.*)" (started|passed|failed|recorded)', line)
+    if m and m.group(2) == "started": started.append(m.group(1))
+    elif m: ended.add(m.group(1))
+for name in started:
+    if name not in ended: print("  - " + name)
+PY
+fi
+exit "$status"

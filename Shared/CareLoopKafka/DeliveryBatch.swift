@@ -56,10 +56,23 @@ let rdKafkaDeliveryCallback: @convention(c) (OpaquePointer?, UnsafePointer<rd_ka
     guard let message, let opaque = careloop_message_opaque(message) else { return }
     let token = Unmanaged<DeliveryToken>.fromOpaque(opaque).takeRetainedValue()
     let record = message.pointee
-    if record.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-        let topic = record.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
-        token.batch.complete(token.index, .success(DeliveryReport(topic: topic, partition: record.partition, offset: record.offset)))
-    } else {
-        token.batch.complete(token.index, .failure(.rdKafka(.produce, record.err, context: "delivery failed")))
+    let topic = record.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+    token.batch.complete(token.index, deliveryOutcome(topic: topic, partition: record.partition, offset: record.offset, err: record.err))
+}
+
+/// What a delivery report means for the sender: delivered only when the broker acknowledged the record without an
+/// error and gave it an offset. A report without an offset (`RD_KAFKA_OFFSET_INVALID`, -1001) proves nothing about
+/// the record being on the topic, so it counts as a failure and the record is sent again (a possible duplicate is
+/// what consumers' inboxes absorb; a loss could not be undone).
+package func deliveryOutcome(topic: String, partition: Int32, offset: Int64, err: rd_kafka_resp_err_t) -> Result<DeliveryReport, KafkaError> {
+    guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+        return .failure(.rdKafka(.produce, err, context: "delivery to \(topic) failed"))
     }
+    guard offset >= 0 else {
+        return .failure(
+            KafkaError(
+                .produce, "delivery to \(topic)[\(partition)] reported without an offset (\(offset)); not counted as delivered",
+                isRetriable: true))
+    }
+    return .success(DeliveryReport(topic: topic, partition: partition, offset: offset))
 }

@@ -7,15 +7,23 @@ import Prometheus
 
 /// The admin port of every service: `/health/live`, `/health/ready` and `/metrics`.
 package enum AdminServer {
-    /// Builds the admin application; run it in the service group.
+    /// Builds the admin application; run it in the service group. `liveness` checks failing make `/health/live`
+    /// answer 503 (the orchestrator restarts the process); `checks` decide `/health/ready`.
     package static func make(
         host: String, port: Int, serviceName: String, registry: PrometheusCollectorRegistry,
-        checks: [ReadinessCheck], logger: Logger,
+        checks: [ReadinessCheck], liveness: [ReadinessCheck] = [], logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router()
         router.get("health/live") { _, _ in
-            jsonResponse(.ok, ["status": "live", "service": serviceName])
+            var failures: [String: String] = [:]
+            for check in liveness {
+                if let reason = await check.probe() { failures[check.name] = reason }
+            }
+            if failures.isEmpty {
+                return jsonResponse(.ok, ["status": "live", "service": serviceName])
+            }
+            return jsonResponse(.serviceUnavailable, ["status": "not_live", "service": serviceName, "checks": failures])
         }
         router.get("health/ready") { _, _ in
             var failures: [String: String] = [:]

@@ -29,6 +29,8 @@ package struct RuntimeSettings: Sendable {
     package var inboxRetention: Duration
     /// How long start-up waits for PostgreSQL before giving up.
     package var databaseStartupTimeout: Duration
+    /// How long a graceful shutdown may take before the remaining parts are cancelled (`shutdown.gracePeriodMs`).
+    package var shutdownGracePeriod: Duration
     /// The raw settings, for service-specific keys.
     package var settings: SettingsReader
 
@@ -85,7 +87,10 @@ package struct RuntimeSettings: Sendable {
             database: settings.string("database.name", default: "careloop"),
             schema: settings.string("database.schema", default: identity.schema))
         database.poolSize = try settings.int("database.poolSize", default: database.poolSize, range: 1...200)
+        database.operationTimeout = try settings.milliseconds(
+            "database.operationTimeoutMs", default: database.operationTimeout, range: 1_000...3_600_000)
         databaseStartupTimeout = try settings.milliseconds("database.startupTimeoutMs", default: .seconds(60), range: 0...600_000)
+        shutdownGracePeriod = try settings.milliseconds("shutdown.gracePeriodMs", default: .seconds(25), range: 100...600_000)
 
         inboxRetention = .seconds(try settings.int("inbox.retentionHours", default: 168, range: 1...24 * 365) * 3600)
         outbox = OutboxRelay.Configuration()

@@ -51,57 +51,92 @@ package enum ServiceRunner {
     ) async throws {
         let database = try Database(configuration: settings.database, logger: logger)
         let producer = try KafkaProducer(client: settings.kafka, configuration: settings.producer, logger: logger)
-        try await withThrowingDiscardingTaskGroup { group in
-            // Parts are built before anything touches the database, so a bad service setting stops
-            // start-up at once (exit 78), even while PostgreSQL is still unreachable.
-            let context = ServiceContext(
-                database: database, producer: producer, settings: settings, logger: logger,
-                apiKeys: APIKeyStore(database: database, cacheTTL: settings.api.keyCacheTTL))
-            let components = try await definition.components(context: context)
-            group.addTask { try await database.run() }
+        // Parts are built before anything touches the database, so a bad service setting stops start-up at once
+        // (exit 78), even while PostgreSQL is still unreachable.
+        let context = ServiceContext(
+            database: database, producer: producer, settings: settings, logger: logger,
+            apiKeys: APIKeyStore(database: database, cacheTTL: settings.api.keyCacheTTL))
+        let components = try await definition.components(context: context)
+        // The pool runs in a task of its own, outside this task's cancellation: it must outlive every part that
+        // queries through it, so it stops only after the service group has returned.
+        let pool = Task { try await database.run() }
+        do {
             try await migrate(definition, database: database, settings: settings, logger: logger)
-            let consumers = try components.subscriptions.map { subscription in
-                try KafkaConsumer(
-                    client: settings.kafka,
-                    configuration: settings.consumer(topics: subscription.topics, groupSuffix: subscription.groupSuffix),
-                    handler: CloudEventBatchHandler(
-                        database: database, handler: subscription.handler, service: settings.serviceName, logger: logger),
-                    deadLetters: producer, isTransient: Database.isTransient, logger: logger)
-            }
-            let relay = OutboxRelay(
-                database: database, publisher: KafkaOutboxPublisher(producer: producer), configuration: settings.outbox, logger: logger)
-            let checks = standardChecks(database: database, producer: producer, consumers: consumers) + components.readinessChecks
-            // Started in this order; a graceful shutdown stops them in reverse: admin and API first, then
-            // consumers, the service's own parts, the relay, and the producer last (it flushes).
-            let janitor = InboxJanitor(database: database, retention: settings.inboxRetention, logger: logger)
-            var services: [any Service] = [producer, relay, janitor] + components.services + consumers
-            if let router = components.router {
-                services.append(
-                    Application(
-                        router: router,
-                        configuration: ApplicationConfiguration(
-                            address: .hostname(settings.httpHost, port: settings.httpPort),
-                            serverName: "careloop-\(settings.serviceName)"),
-                        logger: logger))
-            }
-            services.append(
-                AdminServer.make(
-                    host: settings.adminHost, port: settings.adminPort, serviceName: settings.serviceName, registry: registry,
-                    checks: checks, logger: logger, onServerRunning: onAdminRunning))
-            let serviceGroup = ServiceGroup(
-                configuration: ServiceGroupConfiguration(
-                    services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
-                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            let serviceGroup = try makeServiceGroup(
+                components: components, database: database, producer: producer, settings: settings, registry: registry,
+                logger: logger, onAdminRunning: onAdminRunning)
             logger.info(
                 "Service starting",
                 metadata: [
                     "admin_port": "\(settings.adminPort)", "http_port": "\(components.router == nil ? "-" : String(settings.httpPort))",
                     "subscriptions": "\(components.subscriptions.flatMap(\.topics))",
                 ])
-            try await serviceGroup.run()
+            try await runUntilShutdown(serviceGroup)
             logger.info("Service stopped")
-            group.cancelAll()
+        } catch {
+            pool.cancel()
+            _ = await pool.result
+            throw error
         }
+        pool.cancel()
+        _ = await pool.result
+    }
+
+    /// Runs `serviceGroup` until it stops. Cancelling the calling task (as tests do) becomes a graceful shutdown,
+    /// as SIGTERM is, so the parts stop in order; a shutdown that takes longer than the group's limit escalates to
+    /// cancellation.
+    private static func runUntilShutdown(_ serviceGroup: ServiceGroup) async throws {
+        let running = Task { try await serviceGroup.run() }
+        try await withTaskCancellationHandler {
+            try await running.value
+        } onCancel: {
+            Task { await serviceGroup.triggerGracefulShutdown() }
+        }
+    }
+
+    /// The service's parts in one group: started in this order, and on graceful shutdown stopped in reverse (admin
+    /// and API first, then consumers, the service's own parts, the relay, and the producer last: it flushes).
+    private static func makeServiceGroup(
+        components: ServiceComponents, database: Database, producer: KafkaProducer, settings: RuntimeSettings,
+        registry: PrometheusCollectorRegistry, logger: Logger, onAdminRunning: @escaping @Sendable (Int) async -> Void
+    ) throws -> ServiceGroup {
+        let consumers = try components.subscriptions.map { subscription in
+            try KafkaConsumer(
+                client: settings.kafka,
+                configuration: settings.consumer(topics: subscription.topics, groupSuffix: subscription.groupSuffix),
+                handler: CloudEventBatchHandler(
+                    database: database, handler: subscription.handler, service: settings.serviceName, logger: logger),
+                deadLetters: producer, isTransient: Database.isTransient, logger: logger)
+        }
+        let relay = OutboxRelay(
+            database: database, publisher: KafkaOutboxPublisher(producer: producer), configuration: settings.outbox, logger: logger)
+        let checks = standardChecks(database: database, producer: producer, consumers: consumers) + components.readinessChecks
+        let janitor = InboxJanitor(database: database, retention: settings.inboxRetention, logger: logger)
+        var services: [any Service] = [producer, relay, janitor] + components.services + consumers
+        if let router = components.router {
+            services.append(
+                Application(
+                    router: router,
+                    configuration: ApplicationConfiguration(
+                        address: .hostname(settings.httpHost, port: settings.httpPort),
+                        serverName: "careloop-\(settings.serviceName)"),
+                    logger: logger))
+        }
+        services.append(
+            AdminServer.make(
+                host: settings.adminHost, port: settings.adminPort, serviceName: settings.serviceName, registry: registry,
+                checks: checks,
+                liveness: [
+                    ReadinessCheck("database_leases") {
+                        database.stuckLeases == 0 ? nil : "\(database.stuckLeases) lease(s) stuck on closed connections"
+                    }
+                ],
+                logger: logger, onServerRunning: onAdminRunning))
+        var configuration = ServiceGroupConfiguration(
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = settings.shutdownGracePeriod
+        return ServiceGroup(configuration: configuration)
     }
 
     /// Applies the platform's and the service's migrations, waiting for PostgreSQL to come up.

@@ -20,6 +20,8 @@ package struct StorageError: Error, CustomStringConvertible {
         package static let migrationFailed = Code("migrationFailed")
         /// A stored outbox row cannot be read back (corrupt headers).
         package static let corruptOutboxRow = Code("corruptOutboxRow")
+        /// A pooled connection was found closed (the server ended it) before a statement was sent; try again.
+        package static let connectionLost = Code("connectionLost")
 
         /// The code's name.
         package var description: String { name }

@@ -27,6 +27,24 @@ struct AdminServerTests {
         }
     }
 
+    @Test("live answers 503 naming the failing liveness check (a lease stuck on a closed connection), ready is not affected")
+    func liveness() async throws {
+        let stuck = Mutex(0)
+        let lease = ReadinessCheck("database_leases") { stuck.withLock { $0 } == 0 ? nil : "1 lease(s) stuck" }
+        let app = AdminServer.make(
+            host: "127.0.0.1", port: 0, serviceName: "routing", registry: PrometheusCollectorRegistry(), checks: [], liveness: [lease],
+            logger: Logger(label: "test"))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/health/live", method: .get) { #expect($0.status == .ok) }
+            stuck.withLock { $0 = 1 }
+            try await client.execute(uri: "/health/live", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(String(buffer: response.body).contains("\"database_leases\":\"1 lease(s) stuck\""))
+            }
+            try await client.execute(uri: "/health/ready", method: .get) { #expect($0.status == .ok) }
+        }
+    }
+
     @Test("metrics are exported in Prometheus text format")
     func metrics() async throws {
         let registry = PrometheusCollectorRegistry()

@@ -85,6 +85,27 @@ struct DatabaseTests {
         }
     }
 
+    @Test func aConnectionHeldPastTheOperationTimeoutIsClosedAndItsStatementFails() async throws {
+        var configuration = try await PostgresTestCluster.makeSchema(prefix: "watchdog")
+        configuration.operationTimeout = .seconds(1)
+        let database = try Database(configuration: configuration, logger: PostgresTestCluster.logger)
+        try await withRunning([database]) {
+            // A statement that outlasts the timeout stands for one that would never complete.
+            let error = await #expect(throws: PSQLError.self) {
+                try await database.scalar("SELECT pg_sleep(60)::text", as: String.self)
+            }
+            #expect(error.map(Database.isTransient) == true, "\(String(reflecting: error))")
+            // The pool carries on with a new connection.
+            #expect(try await database.scalar("SELECT 1", as: Int.self) == 1)
+            // Leases meant to last are not watched.
+            let held = try await database.withConnection(watchdog: false) { connection in
+                try await connection.queryValue("SELECT pg_sleep(1.5)::text", as: String.self, logger: PostgresTestCluster.logger)
+            }
+            #expect(held == "")
+        }
+        try await PostgresTestCluster.dropSchema(configuration)
+    }
+
     @Test func refusedConnectionIsTransient() async throws {
         let closedPort = DatabaseConfiguration(
             host: "127.0.0.1", port: 1, user: "postgres", password: nil, database: "postgres", schema: "unused")

@@ -58,11 +58,14 @@ package final class ServiceProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
-    /// Kills the process with SIGKILL (a crash) and waits for it to be gone.
+    /// Kills the process with SIGKILL (a crash) and waits (up to 30 s) for Foundation to see it gone.
+    ///
+    /// Polls instead of `Process.waitUntilExit()`, which can hang on Linux off the main thread.
     package func kill9() {
         guard process.isRunning else { return }
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while process.isRunning && ContinuousClock.now < deadline { usleep(10_000) }
     }
 
     /// The last lines of the process's log, for failure messages.

@@ -76,7 +76,7 @@ final class IntakeServiceStack: Sendable {
                         logger: PostgresTestCluster.logger, onAdminRunning: { port in adminPort.port.withLock { $0 = port } })
                     return nil
                 }
-                let ready = await eventually(timeout: .seconds(60)) {
+                let ready = await eventually(timeout: .seconds(90)) {
                     guard let port = adminPort.port.withLock({ $0 }) else { return false }
                     return await httpStatus("http://127.0.0.1:\(port)/health/ready") == 200
                 }

@@ -90,20 +90,13 @@ final class IntakeProcessStack: Sendable {
 
     /// An API key made with `careloop-intake keys create`.
     func createAPIKey(scopes: String) async throws -> String {
-        let process = Process()
-        process.executableURL = ServiceProcess.binDirectory.appendingPathComponent("careloop-intake")
-        process.arguments = ["keys", "create", "--name", "crash-test", "--scopes", scopes]
-        process.environment = environment.merging(["PATH": "/usr/bin:/bin", "CARELOOP_LOG_LEVEL": "error"]) { _, new in new }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0, let line = text.split(separator: "\n").first(where: { $0.hasPrefix("key:") }),
+        let outcome = try await ChildCommand.run(
+            ServiceProcess.binDirectory.appendingPathComponent("careloop-intake").path,
+            ["keys", "create", "--name", "crash-test", "--scopes", scopes],
+            environment: environment.merging(["PATH": "/usr/bin:/bin", "CARELOOP_LOG_LEVEL": "error"]) { _, new in new })
+        guard outcome.status == 0, let line = outcome.output.split(separator: "\n").first(where: { $0.hasPrefix("key:") }),
             let key = line.split(separator: " ").last
-        else { throw ServiceProcessError("keys create failed (\(process.terminationStatus)):\n\(text)") }
+        else { throw ServiceProcessError("keys create failed (\(outcome.status)):\n\(outcome.output)") }
         return String(key)
     }
 

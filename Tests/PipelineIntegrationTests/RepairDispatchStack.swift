@@ -161,24 +161,13 @@ final class RepairDispatchStack: Sendable {
 
     /// Creates an API key with `careloop-repair-dispatch keys create` (the operator's way) and returns it.
     func createKey(name: String, scopes: String, subject: String?) async throws -> String {
-        let process = Process()
-        process.executableURL = ServiceProcess.binDirectory.appendingPathComponent("careloop-repair-dispatch")
-        process.arguments = ["keys", "create", "--name", name, "--scopes", scopes] + (subject.map { ["--subject", $0] } ?? [])
-        process.environment = serviceEnvironment(adminPort: 0, httpPort: 0).merging(["PATH": "/usr/bin:/bin"]) { $1 }
-        let output = directory.appendingPathComponent("keys-\(name).out")
-        guard FileManager.default.createFile(atPath: output.path, contents: nil) else {
-            throw ServiceProcessError("cannot create \(output.path)")
-        }
-        let handle = try FileHandle(forWritingTo: output)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
-        try handle.close()
-        let text = try String(contentsOf: output, encoding: .utf8)
-        guard process.terminationStatus == 0,
-            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("key:") })
-        else { throw ServiceProcessError("keys create failed (\(process.terminationStatus)): \(text)") }
+        let outcome = try await ChildCommand.run(
+            ServiceProcess.binDirectory.appendingPathComponent("careloop-repair-dispatch").path,
+            ["keys", "create", "--name", name, "--scopes", scopes] + (subject.map { ["--subject", $0] } ?? []),
+            environment: serviceEnvironment(adminPort: 0, httpPort: 0).merging(["PATH": "/usr/bin:/bin"]) { $1 })
+        guard outcome.status == 0,
+            let line = outcome.output.split(separator: "\n").first(where: { $0.hasPrefix("key:") })
+        else { throw ServiceProcessError("keys create failed (\(outcome.status)): \(outcome.output)") }
         return line.dropFirst(4).trimmingCharacters(in: .whitespaces)
     }
 

@@ -11,6 +11,7 @@ extension Database {
         case is CancellationError:
             return true
         case let error as StorageError:
+            if error.code == .connectionLost { return true }
             return error.underlying.map(isTransient) ?? false
         case let error as PostgresTransactionError:
             let parts = [error.beginError, error.closureError, error.commitError].compactMap { $0 }

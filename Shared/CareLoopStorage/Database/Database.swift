@@ -1,6 +1,8 @@
 import Logging
+import Metrics
 import PostgresNIO
 import ServiceLifecycle
+import Synchronization
 
 /// A service's connection pool to PostgreSQL, working in the service's own schema.
 ///
@@ -13,6 +15,7 @@ package struct Database: Service {
     package let client: PostgresClient
     /// The logger queries and transactions log to.
     package let logger: Logger
+    private let leases = LeaseMonitor()
 
     /// Creates the pool (it opens connections once it runs and they are needed).
     package init(configuration: DatabaseConfiguration, logger: Logger) throws(StorageError) {
@@ -31,11 +34,35 @@ package struct Database: Service {
     }
 
     /// Leases one connection for `body`; `body` must not keep it.
+    ///
+    /// A connection the pool hands out already closed (the server ended it, the pool has not noticed yet) is given
+    /// back and another leased, up to three times, then ``StorageError/Code-swift.struct/connectionLost`` (transient)
+    /// is thrown: postgres-nio 1.33 drops a statement written to a closed channel, and its caller would wait forever.
+    /// The connection is closed when `body` holds it longer than ``DatabaseConfiguration/operationTimeout`` (pass
+    /// `watchdog: false` for a lease meant to last, such as a `LISTEN`).
     package func withConnection<Result>(
         isolation: isolated (any Actor)? = #isolation,
+        watchdog: Bool = true,
         _ body: (PostgresConnection) async throws -> sending Result
     ) async throws -> sending Result {
+        var attempt = 1
+        while true {
+            do {
+                return try await leaseOnce(isolation: isolation, watchdog: watchdog, body)
+            } catch is ClosedAtLease {
+                guard attempt < 3 else { throw StorageError(.connectionLost, "the pool handed out closed connections \(attempt) times") }
+                attempt += 1
+            }
+        }
+    }
+
+    private func leaseOnce<Result>(
+        isolation: isolated (any Actor)?, watchdog: Bool, _ body: (PostgresConnection) async throws -> sending Result
+    ) async throws -> sending Result {
         try await client.withConnection(isolation: isolation) { connection in
+            guard !connection.isClosed else { throw ClosedAtLease() }
+            let watchdog = watchdog ? Self.watch(connection, timeout: configuration.operationTimeout, leases: leases, logger: logger) : nil
+            defer { watchdog?.cancel() }
             do {
                 return try await body(connection)
             } catch {
@@ -44,6 +71,30 @@ package struct Database: Service {
             }
         }
     }
+
+    /// Closes `connection` when it is still leased after `timeout` (the returned task is cancelled when the lease
+    /// ends): a statement that never completes then fails, and the caller's retry runs on a new connection. A lease
+    /// still held on a connection that is already closed cannot be freed that way (postgres-nio dropped its
+    /// statement): it is counted in ``stuckLeases`` (services report it on `/health/live`, so the orchestrator
+    /// restarts them; nothing is lost, as everything is retried from the database and the topics).
+    private static func watch(
+        _ connection: PostgresConnection, timeout: Duration, leases: LeaseMonitor, logger: Logger
+    ) -> Task<Void, Never> {
+        Task {
+            guard (try? await Task.sleep(for: timeout)) != nil else { return }
+            if connection.isClosed {
+                logger.critical("A database statement is stuck on a closed connection; the process needs a restart")
+                leases.stuck.add(1, ordering: .relaxed)
+                return
+            }
+            logger.error("Closing a database connection leased for longer than the operation timeout", metadata: ["timeout": "\(timeout)"])
+            Counter(label: "careloop_database_connections_closed_by_watchdog_total").increment()
+            try? await connection.close()
+        }
+    }
+
+    /// Leases stuck on closed connections since start (see ``withConnection(isolation:watchdog:_:)``).
+    package var stuckLeases: Int { leases.stuck.load(ordering: .relaxed) }
 
     /// Runs `body` in one transaction on one leased connection: `COMMIT` when it returns, `ROLLBACK` when it throws.
     ///
@@ -66,3 +117,11 @@ package struct Database: Service {
         try? await connection.close()
     }
 }
+
+/// Counts leases stuck on closed connections.
+final class LeaseMonitor: Sendable {
+    let stuck = Atomic<Int>(0)
+}
+
+/// A leased connection was closed before `body` ran (`body` did not run; leasing again is safe).
+private struct ClosedAtLease: Error {}

@@ -32,6 +32,9 @@ package struct DatabaseConfiguration: Sendable {
     package var poolSize: Int = 10
     /// Time allowed to open one connection.
     package var connectTimeout: Duration = .seconds(10)
+    /// Longest a leased connection may be held; past it the connection is closed, so a query that would never
+    /// complete (a connection the server ended that the client did not notice) fails instead of hanging its caller.
+    package var operationTimeout: Duration = .seconds(60)
     /// Shown as `application_name` in `pg_stat_activity`.
     package var applicationName: String = "careloop"
     /// TLS use; `.disable` by default.

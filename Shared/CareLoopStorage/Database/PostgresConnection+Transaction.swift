@@ -15,6 +15,9 @@ extension PostgresConnection {
         do {
             result = try await body(self)
         } catch {
+            // On a connection the server ended, the server has rolled back already, and a statement sent on a
+            // closed channel would never complete (postgres-nio drops it): no ROLLBACK then.
+            guard !isClosed, !Database.endsSession(error) else { throw error }
             do {
                 try await query("ROLLBACK", logger: logger)
             } catch let rollbackError {
@@ -22,6 +25,9 @@ extension PostgresConnection {
                 logger.warning("ROLLBACK failed", metadata: ["error": "\(String(reflecting: rollbackError))"])
             }
             throw error
+        }
+        guard !isClosed else {
+            throw StorageError(.connectionLost, "the connection closed before COMMIT; the transaction did not commit")
         }
         try await query("COMMIT", logger: logger)
         return result

@@ -169,7 +169,7 @@ package struct OutboxRelay: Service {
         var backoff = Backoff(initial: configuration.initialBackoff, maximum: configuration.maximumBackoff)
         while !Task.isCancelled {
             do {
-                try await database.withConnection { connection in
+                try await database.withConnection(watchdog: false) { connection in
                     try await connection.listen(on: channel) { notifications in
                         logger.debug("Listening for outbox notifications", metadata: ["channel": "\(channel)"])
                         wakeUp.yield()

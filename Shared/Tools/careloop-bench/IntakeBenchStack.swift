@@ -64,20 +64,14 @@ final class IntakeBenchStack: Sendable {
     }
 
     /// An API key with `scopes` and its own rate, made with `careloop-intake keys create`.
-    func createAPIKey(scopes: String, rate: Int) throws -> String {
-        let process = Process()
-        process.executableURL = ServiceProcess.binDirectory.appendingPathComponent("careloop-intake")
-        process.arguments = ["keys", "create", "--name", "bench", "--scopes", scopes, "--rate", String(rate)]
-        process.environment = environment.merging(["PATH": "/usr/bin:/bin", "CARELOOP_LOG_LEVEL": "error"]) { _, new in new }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let line = text.split(separator: "\n").first(where: { $0.hasPrefix("key:") }),
+    func createAPIKey(scopes: String, rate: Int) async throws -> String {
+        let outcome = try await ChildCommand.run(
+            ServiceProcess.binDirectory.appendingPathComponent("careloop-intake").path,
+            ["keys", "create", "--name", "bench", "--scopes", scopes, "--rate", String(rate)],
+            environment: environment.merging(["PATH": "/usr/bin:/bin", "CARELOOP_LOG_LEVEL": "error"]) { _, new in new })
+        guard outcome.status == 0, let line = outcome.output.split(separator: "\n").first(where: { $0.hasPrefix("key:") }),
             let key = line.split(separator: " ").last
-        else { throw BenchUsageError("keys create failed:\n\(text)") }
+        else { throw BenchUsageError("keys create failed:\n\(outcome.output)") }
         return String(key)
     }
 

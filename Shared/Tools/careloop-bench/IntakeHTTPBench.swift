@@ -29,7 +29,7 @@ enum IntakeHTTPBench: BenchScenario {
             try await withRunning([stack.postgres, stack.producer]) {
                 let intake = try await stack.startIntake()
                 defer { intake.kill9() }
-                let key = try stack.createAPIKey(scopes: "write", rate: 1_000_000)
+                let key = try await stack.createAPIKey(scopes: "write", rate: 1_000_000)
                 let counter = Counter()
                 let request: @Sendable (Int) -> HTTPLoadConnection.Request = { index in
                     HTTPLoadConnection.Request(

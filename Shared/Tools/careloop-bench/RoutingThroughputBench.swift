@@ -8,6 +8,7 @@ import CareLoopTestSupport
 import Foundation
 import Histogram
 import Logging
+import PostgresNIO
 import Prometheus
 import RoutingService
 import Synchronization
@@ -43,12 +44,19 @@ enum RoutingThroughputBench: BenchScenario {
             try cluster.createTopic(topic.deadLetter.rawValue, partitions: partitions)
         }
         let database = try await PostgresTestCluster.makeSchema(prefix: "bench_routing")
-        let settings = SettingsLoader.inMemory([
+        // `--set key=value,…` overrides routing settings, e.g. `kafka.consumer.fetchWaitMaxMs=5`.
+        var overrides: [String: String] = [:]
+        for pair in arguments.string("set", default: "").split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw BenchUsageError("--set takes key=value pairs separated by commas") }
+            overrides[parts[0]] = parts[1]
+        }
+        let settings = SettingsLoader.inMemory(overrides.merging([
             "kafka.bootstrapServers": cluster.bootstrapServers, "kafka.statisticsIntervalMs": "0",
             "kafka.consumer.groupPrefix": "bench-\(UUID().uuidString.prefix(8))", "database.host": database.host,
             "database.port": String(database.port), "database.user": database.user, "database.name": database.database,
             "database.schema": database.schema, "admin.port": "0", "http.port": "0", "log.level": "warning",
-        ])
+        ]) { configured, _ in configured })
         let runtime = try RuntimeSettings(identity: .routing, settings: settings)
 
         var client = try KafkaTestCluster.clientConfiguration(clientID: "careloop-bench")
@@ -143,6 +151,11 @@ enum RoutingThroughputBench: BenchScenario {
                 group.cancelAll()
             }
         }
+        let incidents = try await PostgresTestCluster.withAdminConnection(to: database) { connection in
+            try await connection.queryValue(
+                "SELECT count(*) FROM \(unescaped: database.schema).group_incidents", as: Int.self, logger: logger) ?? 0
+        }
+        print("group incidents opened during the run: \(incidents)")
         try await PostgresTestCluster.dropSchema(database)
     }
 }
@@ -209,14 +222,18 @@ struct RegisteredGenerator {
 
     func make(index: Int) -> Event {
         let caseID = UUIDv7.make().uuidString.lowercased()
+        // Report, city and project vary independently (a multiplicative hash spreads the projects), so a project
+        // sees every kind of report, as real traffic does, and five owners of one project rarely report the same
+        // category: a group incident is the exception, not every case.
+        let spread = (index &* 2_654_435_761) & 0x7FFF_FFFF
         let (title, description, kind) = Self.reports[index % Self.reports.count]
-        let (city, prefix) = Self.cities[index % Self.cities.count]
+        let (city, prefix) = Self.cities[(spread / 7) % Self.cities.count]
         let now = Timestamp(Date())
         let data = CaseEventData(
             caseID: caseID, reference: "\(prefix)-2026-\(String(format: "%06d", index))",
             externalRef: ExternalReference(source: "crm://bench/hotline", id: "bench-\(index)"), status: .registered,
             kind: VoiceKind(rawValue: kind), category: "unclassified", severity: .ordinary, department: .customerService,
-            property: PropertyAddress(city: city, project: "\(prefix)-P\(index % projects)", building: "\(index % 30)", unit: "\(index % 2000)"),
+            property: PropertyAddress(city: city, project: "\(prefix)-P\(spread % projects)", building: "\(index % 30)", unit: "\(index % 2000)"),
             due: CaseDeadlines(acknowledgeBy: now, respondBy: now, resolveBy: now), occurredAt: now, ownerID: "OWN-\(index)",
             channel: .hotline, title: title, description: description, submittedAt: now)
         let event = try! CloudEvent.json(

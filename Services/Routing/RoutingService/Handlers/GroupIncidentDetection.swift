@@ -39,14 +39,23 @@ enum GroupIncidentDetection {
         func window(_ key: GroupIncidentKey) -> TimeInterval {
             rules.casePolicies.policy(city: key.city, project: key.project).groupIncident.window.timeInterval
         }
-        let ranges = keys.map { key in
+        // Reports are read only for keys where a case may have to be decided: no accepting incident, or a case
+        // outside its span (a key with an incident, the busy case, costs no report query).
+        let ranges = keys.compactMap { key -> (key: GroupIncidentKey, from: Date, to: Date)? in
+            let span = window(key)
             let times = candidates.filter { $0.1 == key }.map { fresh[$0.0].registeredAt }
-            return (key: key, from: times.min()!.addingTimeInterval(-window(key)), to: times.max()!.addingTimeInterval(window(key)))
+            if let incident = accepting[key],
+                times.allSatisfy({ $0 >= incident.firstReportAt.addingTimeInterval(-span) && $0 <= incident.lastReportAt.addingTimeInterval(span) })
+            {
+                return nil
+            }
+            return (key: key, from: times.min()!.addingTimeInterval(-span), to: times.max()!.addingTimeInterval(span))
         }
-        let reports = try await GroupIncidentStore.reports(
-            ranges, kinds: kinds.map(\.rawValue), connection: connection, logger: logger)
+        let reports = ranges.isEmpty
+            ? [:] : try await GroupIncidentStore.reports(ranges, kinds: kinds.map(\.rawValue), connection: connection, logger: logger)
 
         var outcome = Outcome()
+        var extended: [String: Date] = [:]  // incidents joined, with their latest report
         for key in keys {
             let policy = rules.casePolicies.policy(city: key.city, project: key.project)
             let span = window(key)
@@ -61,8 +70,8 @@ enum GroupIncidentDetection {
                     } else if reportedAt >= incident.firstReportAt.addingTimeInterval(-span) {
                         try merge(&fresh[index], into: incident, rules: rules, now: now, reason: "joined group incident \(incident.id)")
                         outcome.mergedFresh.append(fresh[index].caseID)
-                        try await GroupIncidentStore.extend(incident.id, lastReportAt: reportedAt, connection: connection, logger: logger)
                         accepting[key]?.lastReportAt = max(incident.lastReportAt, reportedAt)
+                        extended[incident.id] = max(extended[incident.id] ?? reportedAt, reportedAt)
                         continue
                     } else {
                         continue  // a late report from before the incident's window: not part of it
@@ -113,6 +122,7 @@ enum GroupIncidentDetection {
                     ])
             }
         }
+        try await GroupIncidentStore.extend(extended, connection: connection, logger: logger)
         return outcome
     }
 

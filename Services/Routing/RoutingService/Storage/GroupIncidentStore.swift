@@ -112,11 +112,15 @@ enum GroupIncidentStore {
             """, logger: logger)
     }
 
-    /// Extends an incident's span of reports to `lastReportAt` (later).
-    static func extend(_ id: String, lastReportAt: Date, connection: PostgresConnection, logger: Logger) async throws {
+    /// Extends incidents' spans of reports to the given latest reports (never earlier).
+    static func extend(_ latest: [String: Date], connection: PostgresConnection, logger: Logger) async throws {
+        guard !latest.isEmpty else { return }
         try await connection.query(
-            "UPDATE group_incidents SET last_report_at = greatest(last_report_at, \(lastReportAt)) WHERE incident_id = \(id)",
-            logger: logger)
+            """
+            UPDATE group_incidents AS g SET last_report_at = greatest(g.last_report_at, u.at)
+            FROM unnest(\(Array(latest.keys))::text[], \(Array(latest.values))::timestamptz[]) AS u(id, at)
+            WHERE g.incident_id = u.id
+            """, logger: logger)
     }
 
     /// Stops an incident from taking members (its window has passed); a new burst opens a new incident.

@@ -5,30 +5,44 @@ import PostgresNIO
 
 /// The `sla_timers` table: one row per open warning or deadline of a case, claimed by the timer worker when due.
 package enum SLATimerStore {
+    /// What a claim locked.
+    package struct Claim: Sendable {
+        /// The claimed timers' cases, each once, earliest due first.
+        package var cases: [UUID]
+        /// How many timer rows were claimed.
+        package var timers: Int
+        /// The latest `due_at` claimed, the `from` of the next batch while a backlog drains.
+        package var latestDue: Date?
+    }
+
     /// Claims up to `limit` due timers, earliest first: locks their rows with `FOR UPDATE SKIP LOCKED` (rows another
-    /// worker holds are skipped, not waited for) and returns their distinct cases and how many rows were claimed.
+    /// worker holds are skipped, not waited for).
     ///
     /// The plan walks the partial index `sla_timers_due` (unfired rows only, by `due_at`) and stops after `limit`
-    /// rows: the cost is the rows returned, not the table's size.
+    /// rows: the cost is the rows returned, not the table's size. While a backlog drains, pass the previous batch's
+    /// ``Claim/latestDue`` as `from`: the scan then starts after the index entries of the timers just fired, which
+    /// stay in the index (dead) until vacuum. A timer left behind by such a scan (skipped because its case was
+    /// held, or inserted with an earlier due time) is claimed by the next scan without `from`, which the worker
+    /// makes as soon as a batch is not full.
     package static func claimDue(
-        at now: Date, limit: Int, connection: PostgresConnection, logger: Logger
-    ) async throws -> (cases: [UUID], timers: Int) {
+        at now: Date, from: Date? = nil, limit: Int, connection: PostgresConnection, logger: Logger
+    ) async throws -> Claim {
         let rows = try await connection.query(
             """
-            SELECT case_id FROM sla_timers
-            WHERE fired_at IS NULL AND due_at <= \(now)
+            SELECT case_id, due_at FROM sla_timers
+            WHERE fired_at IS NULL AND due_at <= \(now) AND due_at >= \(from ?? Date.distantPast)
             ORDER BY due_at
             LIMIT \(limit)
             FOR UPDATE SKIP LOCKED
             """, logger: logger)
+        var claim = Claim(cases: [], timers: 0, latestDue: nil)
         var seen: Set<UUID> = []
-        var ordered: [UUID] = []
-        var timers = 0
-        for try await id in rows.decode(UUID.self) {
-            timers += 1
-            if seen.insert(id).inserted { ordered.append(id) }
+        for try await (id, due) in rows.decode((UUID, Date).self) {
+            claim.timers += 1
+            claim.latestDue = due
+            if seen.insert(id).inserted { claim.cases.append(id) }
         }
-        return (ordered, timers)
+        return claim
     }
 
     /// Locks the cases `ids` that nobody else holds (`FOR UPDATE SKIP LOCKED`, case-id order) and returns them: the
@@ -96,8 +110,8 @@ package enum SLATimerStore {
             """, logger: logger)
     }
 
-    /// The timer worker's sync after firing: marks the published timers fired and deletes unfired rows the clocks no
-    /// longer want, skipping rows another worker holds (`SKIP LOCKED`) instead of waiting for them. A skipped row
+    /// The timer worker's sync after firing: marks the published timers fired and deletes unfired rows the clocks
+    /// neither want nor published, skipping rows another worker holds (`SKIP LOCKED`) instead of waiting for them. A skipped row
     /// stays unfired until a later batch claims it, finds its clock has nothing due and marks it then: the clock,
     /// not the row, decides what is published, so nothing fires twice. Rows the clocks want are kept as they are
     /// (firing never moves a timer; writers that move them use ``sync(_:now:fresh:connection:logger:)``).
@@ -111,10 +125,12 @@ package enum SLATimerStore {
                 firedDeadlines.append(key.milestone.rawValue)
                 firedKinds.append(key.kind.rawValue)
             }
-            for timer in record.wantedTimers {
+            // Rows to keep: the wanted ones, and the published ones (a published row skipped above is marked by a
+            // later batch, never deleted, so every timer that fired keeps its row).
+            for (milestone, kind) in record.wantedTimers.map({ ($0.milestone, $0.kind) }) + record.firedTimers.map({ ($0.milestone, $0.kind) }) {
                 wantedCases.append(record.caseID)
-                wantedDeadlines.append(timer.milestone.rawValue)
-                wantedKinds.append(timer.kind.rawValue)
+                wantedDeadlines.append(milestone.rawValue)
+                wantedKinds.append(kind.rawValue)
             }
         }
         if !firedCases.isEmpty {

@@ -29,6 +29,8 @@ struct SLATimerWorker: Service {
         var cases: Int
         /// Warnings and breaches published.
         var fired: Int
+        /// The latest due time claimed.
+        var latestDue: Date?
     }
 
     let database: Database
@@ -38,12 +40,17 @@ struct SLATimerWorker: Service {
     let logger: Logger
 
     func run() async throws {
+        // While a backlog drains, each batch's scan starts where the last one ended (a hint, not state: a batch
+        // that is not full, or a failure, starts over from the earliest due timer).
+        var from: Date?
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             var full = false
             do {
-                let outcome = try await fireDue()
+                let outcome = try await fireDue(from: from)
                 full = outcome.timers >= configuration.batchSize && outcome.fired > 0
+                from = full ? outcome.latestDue : nil
             } catch {
+                from = nil
                 if Task.isCancelled { return }
                 logger.warning("SLA timer batch failed; will retry", metadata: ["error": "\(String(reflecting: error))"])
             }
@@ -57,18 +64,18 @@ struct SLATimerWorker: Service {
         }
     }
 
-    /// Claims and fires one batch of due timers at `now`, in one transaction.
+    /// Claims and fires one batch of due timers at `now` (due from `from` on, when given), in one transaction.
     @discardableResult
-    func fireDue(at now: Date = Date()) async throws -> BatchOutcome {
+    func fireDue(at now: Date = Date(), from: Date? = nil) async throws -> BatchOutcome {
         let rules = await ruleBook.rules
         let limit = configuration.batchSize
         let eventSource = eventSource
         let logger = logger
         return try await database.withTransaction { connection in
             let started = ContinuousClock.now
-            let claimed = try await SLATimerStore.claimDue(at: now, limit: limit, connection: connection, logger: logger)
+            let claimed = try await SLATimerStore.claimDue(at: now, from: from, limit: limit, connection: connection, logger: logger)
             Timer(label: "careloop_routing_sla_timer_claim_seconds").recordInterval(since: started)
-            guard !claimed.cases.isEmpty else { return BatchOutcome(timers: 0, cases: 0, fired: 0) }
+            guard !claimed.cases.isEmpty else { return BatchOutcome(timers: 0, cases: 0, fired: 0, latestDue: nil) }
             let held = try await SLATimerStore.lockCases(claimed.cases, connection: connection, logger: logger)
             var records = try await CaseStore.read(held, connection: connection, logger: logger)
             var fired = 0
@@ -84,7 +91,7 @@ struct SLATimerWorker: Service {
                 Counter(label: "careloop_routing_sla_timers_fired_total").increment(by: fired)
                 logger.debug("SLA timers fired", metadata: ["cases": "\(records.count)", "timers": "\(fired)"])
             }
-            return BatchOutcome(timers: claimed.timers, cases: claimed.cases.count, fired: fired)
+            return BatchOutcome(timers: claimed.timers, cases: claimed.cases.count, fired: fired, latestDue: claimed.latestDue)
         }
     }
 }

@@ -1,5 +1,6 @@
 import CRdKafka
 import CareLoopKafka
+import CareLoopTestSupport
 import Foundation
 
 /// Partition counts and low/high watermarks of topics, asked from the brokers with a short-lived librdkafka handle
@@ -110,13 +111,4 @@ package enum TopicWatermarks {
 /// A NUL-terminated C error buffer as a string.
 private func text(_ buffer: [CChar]) -> String {
     String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-}
-
-/// Runs a blocking call on its own thread (never on Swift's cooperative pool) and returns its result.
-package func runBlocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread { continuation.resume(with: Result { try body() }) }
-        thread.name = "careloop-harness-blocking"
-        thread.start()
-    }
 }

@@ -96,20 +96,28 @@ package struct GroupIncidentDetector: Hashable, Sendable {
         }
         let limits = thresholds(for: report.project)
         let window = limits.window.timeInterval
-        let related = recentReports.filter {
+        let related = (recentReports.filter {
             $0.project == report.project && $0.category == report.category
                 && abs($0.reportedAt.timeIntervalSince(report.reportedAt)) <= window
-        } + [report]
-        // Every window holding the new report starts at or before it; the busiest one starts at some report's time.
-        let starts = Set(related.map(\.reportedAt).filter { $0 <= report.reportedAt }).sorted()
-        var best: Set<String> = []
-        for start in starts {
-            let end = start.addingTimeInterval(window)
-            let owners = Set(related.filter { $0.reportedAt >= start && $0.reportedAt <= end }.map(\.ownerID))
-            if owners.count > best.count { best = owners }
+        } + [report]).sorted { $0.reportedAt < $1.reportedAt }
+        // Every window holding the new report starts at or before it, and the busiest one starts at some report's
+        // time: slide over the starts in time order, adding reports up to start + window and dropping the start.
+        var owners: [String: Int] = [:]
+        var end = related.startIndex
+        var found: [String]?
+        for start in related where start.reportedAt <= report.reportedAt {
+            let limit = start.reportedAt.addingTimeInterval(window)
+            while end < related.endIndex && related[end].reportedAt <= limit {
+                owners[related[end].ownerID, default: 0] += 1
+                end += 1
+            }
+            if owners.count >= limits.distinctOwners {
+                found = Array(owners.keys)
+                break
+            }
+            if let count = owners[start.ownerID], count > 1 { owners[start.ownerID] = count - 1 } else { owners[start.ownerID] = nil }
         }
-        let owners = best
-        guard owners.count >= limits.distinctOwners else { return .none }
+        guard let owners = found else { return .none }
         return .open(project: report.project, category: report.category, ownerIDs: owners.sorted())
     }
 }
