@@ -36,7 +36,7 @@ package struct Database: Service {
     /// Leases one connection for `body`; `body` must not keep it.
     ///
     /// A connection the pool hands out already closed (the server ended it, the pool has not noticed yet) is given
-    /// back and another leased, up to three times, then ``StorageError/Code-swift.struct/connectionLost`` (transient)
+    /// back and another leased (a few times, with short pauses), then ``StorageError/Code-swift.struct/connectionLost`` (transient)
     /// is thrown: postgres-nio 1.33 drops a statement written to a closed channel, and its caller would wait forever.
     /// The connection is closed when `body` holds it longer than ``DatabaseConfiguration/operationTimeout`` (pass
     /// `watchdog: false` for a lease meant to last, such as a `LISTEN`).
@@ -50,7 +50,9 @@ package struct Database: Service {
             do {
                 return try await leaseOnce(isolation: isolation, watchdog: watchdog, body)
             } catch is ClosedAtLease {
-                guard attempt < 3 else { throw StorageError(.connectionLost, "the pool handed out closed connections \(attempt) times") }
+                guard attempt < 5 else { throw StorageError(.connectionLost, "the pool handed out closed connections \(attempt) times") }
+                // Give the pool's event loop time to see the close, or it hands the same connection out again.
+                try await Task.sleep(for: .milliseconds(20 * attempt))
                 attempt += 1
             }
         }
