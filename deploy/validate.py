@@ -494,6 +494,24 @@ def check_dockerfile_products() -> list[str]:
     return problems
 
 
+def check_dockerfile_seed_files() -> list[str]:
+    """Every file an ENV of the runtime image points at under /etc/careloop is copied there from the repository."""
+    text = (ROOT / "deploy" / "Dockerfile").read_text()
+    runtime = text[text.rindex("\nFROM "):]
+    copies = re.findall(r"^COPY (?!--from)(\S+) (/etc/careloop/\S*)$", runtime, re.M)
+    problems, paths = [], re.findall(r"(CARELOOP_\w+)=(/etc/careloop/\S+)", runtime)
+    if not paths:
+        problems.append("no CARELOOP_* variable points at a file under /etc/careloop")
+    for variable, path in paths:
+        found = False
+        for source, target in copies:
+            if path.startswith(target.rstrip("/") + "/"):
+                found = found or (ROOT / source / path[len(target.rstrip("/")) + 1:]).is_file()
+        if not found:
+            problems.append(f"{variable}={path}: no COPY puts a repository file there")
+    return problems
+
+
 def check_dockerfile_images() -> list[str]:
     text, problems = (DEPLOY / "Dockerfile").read_text(), []
     builder, runtime = dockerfile_arg(text, "SWIFT_IMAGE"), dockerfile_arg(text, "RUNTIME_IMAGE")
@@ -781,6 +799,7 @@ def main() -> int:
         ("topics: partitions >= replicas of each consuming service", check_partitions_bound_replicas),
         ("Dockerfile: builds every executable product of Package.swift", check_dockerfile_products),
         ("Dockerfile: builder/runtime images and packages", check_dockerfile_images),
+        ("Dockerfile: seed and rules files the image's variables name are copied in", check_dockerfile_seed_files),
         ("postgres/init.sh: a role careloop_<schema> owning each service schema", check_postgres_init),
         ("scripts: bash syntax and executable bit", check_shell_syntax),
         ("kubernetes: manifests parse; kustomization lists them", check_k8s_parse_and_kustomization),
