@@ -16,24 +16,10 @@ package enum AdminServer {
     ) -> some ApplicationProtocol {
         let router = Router()
         router.get("health/live") { _, _ in
-            var failures: [String: String] = [:]
-            for check in liveness {
-                if let reason = await check.probe() { failures[check.name] = reason }
-            }
-            if failures.isEmpty {
-                return jsonResponse(.ok, ["status": "live", "service": serviceName])
-            }
-            return jsonResponse(.serviceUnavailable, ["status": "not_live", "service": serviceName, "checks": failures])
+            await healthResponse(liveness, passing: "live", failing: "not_live", serviceName: serviceName)
         }
         router.get("health/ready") { _, _ in
-            var failures: [String: String] = [:]
-            for check in checks {
-                if let reason = await check.probe() { failures[check.name] = reason }
-            }
-            if failures.isEmpty {
-                return jsonResponse(.ok, ["status": "ready", "service": serviceName])
-            }
-            return jsonResponse(.serviceUnavailable, ["status": "not_ready", "service": serviceName, "checks": failures])
+            await healthResponse(checks, passing: "ready", failing: "not_ready", serviceName: serviceName)
         }
         router.get("metrics") { _, _ in
             var buffer: [UInt8] = []
@@ -49,6 +35,18 @@ package enum AdminServer {
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger
         )
+    }
+
+    /// 200 with `passing` when every check passes; otherwise 503 with `failing` and each failing check's reason.
+    private static func healthResponse(_ checks: [ReadinessCheck], passing: String, failing: String, serviceName: String) async -> Response {
+        var failures: [String: String] = [:]
+        for check in checks {
+            if let reason = await check.probe() { failures[check.name] = reason }
+        }
+        if failures.isEmpty {
+            return jsonResponse(.ok, ["status": passing, "service": serviceName])
+        }
+        return jsonResponse(.serviceUnavailable, ["status": failing, "service": serviceName, "checks": failures])
     }
 
     /// A small JSON response for health endpoints.
