@@ -140,6 +140,50 @@ struct RoutingStorageTests {
         }
     }
 
+    @Test("concurrent claims take disjoint cases, the second the next due ones; a claim ends with its transaction")
+    func concurrentClaimsAreDisjoint() async throws {
+        try await RoutingDatabase.with { database in
+            let book = try RoutingDatabase.ruleBook()
+            // 30 cases registered 0.7 s apart 100 h ago: every timer is overdue; the earliest are the acknowledge
+            // warnings, case by case in registration order (no two timers due at once).
+            let start = Date().addingTimeInterval(-100 * 3600)
+            let events = try (0..<30).map { index in
+                try RoutingDatabase.registered(
+                    RoutingFixtures.registered(
+                        title: "Corridor light broken", description: "dark", kind: .complaint, categoryHint: "property.facilities",
+                        project: "P-\(index)", owner: "OWN-\(index)", at: start.addingTimeInterval(Double(index) * 60)))
+            }
+            _ = try await RoutingDatabase.apply(handler(book), events, database: database)
+            let lockClass = SLATimerStore.lockClass(schema: database.schema)
+            let now = Date()
+            // The cases of the 20 earliest timers, each once, in due order.
+            let earliest = try await database.withConnection { connection in
+                try await connection.query(
+                    "SELECT case_id FROM sla_timers WHERE fired_at IS NULL ORDER BY due_at, case_id LIMIT 20", logger: logger
+                ).decode(UUID.self).reduce(into: [UUID]()) { if !$0.contains($1) { $0.append($1) } }
+            }
+            let (first, second) = try await database.withTransaction { connection in
+                let first = try await SLATimerStore.claimDue(at: now, limit: 5, lockClass: lockClass, connection: connection, logger: logger)
+                // Another replica's claim, in its own transaction while this one holds its claim.
+                let second = try await database.withTransaction { other in
+                    try await SLATimerStore.claimDue(at: now, limit: 5, lockClass: lockClass, connection: other, logger: logger)
+                }
+                return (first, second)
+            }
+            #expect(first.timers == 5)
+            #expect(second.timers > 0, "the second claim found due timers of other cases")
+            #expect(Set(first.cases).isDisjoint(with: second.cases), "no case claimed twice")
+            #expect(first.cases == Array(earliest.prefix(first.cases.count)), "the earliest due cases, in order")
+            let rest = earliest.filter { !first.cases.contains($0) }
+            #expect(second.cases == Array(rest.prefix(second.cases.count)), "the next due cases, in order")
+            // Both transactions ended: the same timers can be claimed again.
+            let again = try await database.withTransaction { connection in
+                try await SLATimerStore.claimDue(at: now, limit: 5, lockClass: lockClass, connection: connection, logger: logger)
+            }
+            #expect(again.cases == first.cases)
+        }
+    }
+
     @Test("a case another transaction holds is skipped, not waited for, and its timers fire in a later batch")
     func heldCaseIsSkipped() async throws {
         try await RoutingDatabase.with { database in

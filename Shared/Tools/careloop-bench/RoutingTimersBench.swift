@@ -11,7 +11,7 @@ import RoutingService
 /// Fills routing's `sla_timers` (throw-away PostgreSQL, routing's real migrations) with `--cases` cases × 6 timers,
 /// `--due` of them overdue and the rest spread over the next 30 days, then claims the due ones in batches of
 /// `--batch` with the worker's own statements, one transaction per batch as the worker runs them: the claim
-/// (`SLATimerStore.claimDue`: the partial index on unfired `due_at`, `FOR UPDATE SKIP LOCKED`), the case locks
+/// (`SLATimerStore.claimDue`: the partial index on unfired `due_at`, an advisory lock per claimed case), the case locks
 /// (`SLATimerStore.lockCases`, `SKIP LOCKED`), then marking the claimed cases' due timers fired; while the backlog
 /// drains each claim starts at the previous one's latest due time, as the worker's do. Prints the claim
 /// time per batch, claim plus case locks, and the whole batch transaction (p50, p99, max). The worker's own work per
@@ -59,12 +59,16 @@ enum RoutingTimersBench: BenchScenario {
                 )
             }
             print("filled \(open) open timers (\(due) due) for \(cases) cases in \(ContinuousClock.now - fillStart)")
+            let lockClass = SLATimerStore.lockClass(schema: database.schema)
             let plan = try await database.withConnection { connection in
                 let rows = try await connection.query(
                     """
                     EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
-                    SELECT case_id FROM sla_timers WHERE fired_at IS NULL AND due_at <= now()
-                    ORDER BY due_at LIMIT \(batch) FOR UPDATE SKIP LOCKED
+                    WITH due AS MATERIALIZED (
+                        SELECT case_id, due_at FROM sla_timers WHERE fired_at IS NULL AND due_at <= now()
+                        ORDER BY due_at LIMIT \(batch * 2))
+                    SELECT case_id, due_at FROM due WHERE pg_try_advisory_xact_lock(\(lockClass), hashtext(case_id::text))
+                    LIMIT \(batch)
                     """, logger: logger)
                 var lines: [String] = []
                 for try await line in rows.decode(String.self) { lines.append(line) }
@@ -100,7 +104,8 @@ enum RoutingTimersBench: BenchScenario {
                     let result = try await connection.inTransaction(logger: logger) { connection in
                         let now = Date()
                         let claimStart = ContinuousClock.now
-                        let claimed = try await SLATimerStore.claimDue(at: now, from: from, limit: batch, connection: connection, logger: logger)
+                        let claimed = try await SLATimerStore.claimDue(
+                            at: now, from: from, limit: batch, lockClass: lockClass, connection: connection, logger: logger)
                         let claimTime = ContinuousClock.now - claimStart
                         let held = try await SLATimerStore.lockCases(claimed.cases, connection: connection, logger: logger)
                         let lockTime = ContinuousClock.now - claimStart

@@ -15,34 +15,54 @@ package enum SLATimerStore {
         package var latestDue: Date?
     }
 
-    /// Claims up to `limit` due timers, earliest first: locks their rows with `FOR UPDATE SKIP LOCKED` (rows another
-    /// worker holds are skipped, not waited for).
+    /// Claims up to `limit` due timers, earliest first. A timer is claimed by taking a transaction-scoped advisory
+    /// lock on its case (`pg_try_advisory_xact_lock(lockClass, hashtext(case_id))`): a case another worker has
+    /// claimed is skipped, not waited for, and the claim lasts until the caller's transaction ends.
     ///
-    /// The plan walks the partial index `sla_timers_due` (unfired rows only, by `due_at`) and stops after `limit`
-    /// rows: the cost is the rows returned, not the table's size. While a backlog drains, pass the previous batch's
-    /// ``Claim/latestDue`` as `from`: the scan then starts after the index entries of the timers just fired, which
-    /// stay in the index (dead) until vacuum. A timer left behind by such a scan (skipped because its case was
-    /// held, or inserted with an earlier due time) is claimed by the next scan without `from`, which the worker
-    /// makes as soon as a batch is not full.
+    /// Advisory locks live in PostgreSQL's shared lock table, so claiming writes nothing: locking the timer rows
+    /// (`FOR UPDATE SKIP LOCKED`, the first design) wrote each row's heap page and a WAL record, ~500 scattered
+    /// pages per batch, which was most of the claim's time. Firing stays exactly-once because the worker then
+    /// locks the claimed cases' rows (``lockCases(_:connection:logger:)``) and their stored clocks decide what is
+    /// due; the advisory lock only keeps replicas from claiming the same cases. Each claim holds up to `limit`
+    /// advisory locks until commit: PostgreSQL's lock table (`max_locks_per_transaction` × `max_connections`,
+    /// 6,400 by default) must fit `limit` per replica besides the ordinary locks.
+    ///
+    /// The plan walks the partial index `sla_timers_due` (unfired rows only, by `due_at`) for at most `2 × limit`
+    /// candidates (the rows other replicas claimed are skipped within them): the cost is the rows read, not the
+    /// table's size. While a backlog drains, pass the previous batch's ``Claim/latestDue`` as `from`: the scan then
+    /// starts after the index entries of the timers just fired, which stay in the index (dead) until vacuum. A
+    /// timer left behind by such a scan (skipped because its case was held, or inserted with an earlier due time)
+    /// is claimed by the next scan without `from`, which the worker makes as soon as a batch is not full.
     package static func claimDue(
-        at now: Date, from: Date? = nil, limit: Int, connection: PostgresConnection, logger: Logger
+        at now: Date, from: Date? = nil, limit: Int, lockClass: Int32, connection: PostgresConnection, logger: Logger
     ) async throws -> Claim {
+        // The candidates are materialized first so that the lock function runs only on them, in `due_at` order,
+        // and the outer `LIMIT` stops taking locks once `limit` timers are claimed.
         let rows = try await connection.query(
             """
-            SELECT case_id, due_at FROM sla_timers
-            WHERE fired_at IS NULL AND due_at <= \(now) AND due_at >= \(from ?? Date.distantPast)
-            ORDER BY due_at
+            WITH due AS MATERIALIZED (
+                SELECT case_id, due_at FROM sla_timers
+                WHERE fired_at IS NULL AND due_at <= \(now) AND due_at >= \(from ?? Date.distantPast)
+                ORDER BY due_at
+                LIMIT \(limit * 2))
+            SELECT case_id, due_at FROM due
+            WHERE pg_try_advisory_xact_lock(\(lockClass), hashtext(case_id::text))
             LIMIT \(limit)
-            FOR UPDATE SKIP LOCKED
             """, logger: logger)
         var claim = Claim(cases: [], timers: 0, latestDue: nil)
         var seen: Set<UUID> = []
         for try await (id, due) in rows.decode((UUID, Date).self) {
             claim.timers += 1
-            claim.latestDue = due
+            claim.latestDue = max(claim.latestDue ?? due, due)
             if seen.insert(id).inserted { claim.cases.append(id) }
         }
         return claim
+    }
+
+    /// The advisory-lock class of the timer claims in `schema` (the first key of the two-key form, which never
+    /// meets the one-key locks of the outbox relay and the migrator).
+    package static func lockClass(schema: String) -> Int32 {
+        Int32(truncatingIfNeeded: StableHash.fnv1a64("careloop.sla-timer-claims/\(schema)"))
     }
 
     /// Locks the cases `ids` that nobody else holds (`FOR UPDATE SKIP LOCKED`, case-id order) and returns them: the
@@ -62,7 +82,7 @@ package enum SLATimerStore {
     /// or moved (a resume shifts them; a reopening arms fired ones again).
     /// - Parameter fresh: the cases are new (no rows yet): only inserts.
     ///
-    /// Writers that hold the cases' rows (staff requests, consumers) wait for timer rows a worker has claimed; the
+    /// Writers hold the cases' rows (staff requests, consumers) and may wait for timer rows a worker is marking; the
     /// worker uses ``syncAfterFiring(_:now:connection:logger:)`` instead, which never waits, so no cycle can form.
     static func sync(_ records: [CaseRecord], now: Date, fresh: Bool = false, connection: PostgresConnection, logger: Logger) async throws {
         guard !records.isEmpty else { return }

@@ -6,7 +6,8 @@ import PostgresNIO
 import ServiceLifecycle
 
 /// Fires due SLA timers from the `sla_timers` table, in batches, on every replica at once without firing any
-/// twice. Each batch, in one transaction: claims due timer rows with `FOR UPDATE SKIP LOCKED`, locks their cases
+/// twice. Each batch, in one transaction: claims due timers (an advisory lock per case, skipping cases another
+/// worker claimed; see ``SLATimerStore/claimDue(at:from:limit:lockClass:connection:logger:)``), locks their cases
 /// (skipping any another worker, consumer or staff request holds), publishes each held case's due warnings and
 /// breaches from its clock (breaches escalate one level), updates the clock, marks the timers fired and records
 /// the facts on the timeline. The clock stored with the case decides what is due, so a timer row seen twice is
@@ -71,9 +72,11 @@ struct SLATimerWorker: Service {
         let limit = configuration.batchSize
         let eventSource = eventSource
         let logger = logger
+        let lockClass = SLATimerStore.lockClass(schema: database.schema)
         return try await database.withTransaction { connection in
             let started = ContinuousClock.now
-            let claimed = try await SLATimerStore.claimDue(at: now, from: from, limit: limit, connection: connection, logger: logger)
+            let claimed = try await SLATimerStore.claimDue(
+                at: now, from: from, limit: limit, lockClass: lockClass, connection: connection, logger: logger)
             Timer(label: "careloop_routing_sla_timer_claim_seconds").recordInterval(since: started)
             guard !claimed.cases.isEmpty else { return BatchOutcome(timers: 0, cases: 0, fired: 0, latestDue: nil) }
             let held = try await SLATimerStore.lockCases(claimed.cases, connection: connection, logger: logger)
