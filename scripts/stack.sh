@@ -34,6 +34,7 @@ up() {
         CARELOOP_DATABASE_HOST=127.0.0.1 CARELOOP_DATABASE_PORT=$pg_port CARELOOP_DATABASE_NAME=careloop \
         CARELOOP_DATABASE_USER=careloop_$schema CARELOOP_DATABASE_SCHEMA=$schema \
         CARELOOP_HTTP_PORT=$http CARELOOP_ADMIN_PORT=$admin \
+        CARELOOP_KAFKA_CONSUMER_FETCH_WAIT_MAX_MS=${CARELOOP_KAFKA_CONSUMER_FETCH_WAIT_MAX_MS:-10} \
         CARELOOP_REPAIR_DISPATCH_TECHNICIANS_FILE=$root/Services/RepairDispatch/seed/technicians.json \
         CARELOOP_REPAIR_DISPATCH_PROJECTS_FILE=$root/Services/RepairDispatch/seed/projects.json \
             start_process "$name" "$bin_dir/careloop-$name"

@@ -44,7 +44,9 @@ enum RoutingThroughputBench: BenchScenario {
             try cluster.createTopic(topic.deadLetter.rawValue, partitions: partitions)
         }
         let database = try await PostgresTestCluster.makeSchema(prefix: "bench_routing")
-        // `--set key=value,…` overrides routing settings, e.g. `kafka.consumer.fetchWaitMaxMs=5`.
+        // `--set key=value,…` overrides routing settings, e.g. `kafka.consumer.fetchWaitMaxMs=50`. The fetch wait is
+        // the dev-broker profile's 10 ms (`make up` and the harness use it too): the mock cluster holds every fetch
+        // for the whole wait, where Kafka answers as soon as records arrive.
         var overrides: [String: String] = [:]
         for pair in arguments.string("set", default: "").split(separator: ",") {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
@@ -56,7 +58,9 @@ enum RoutingThroughputBench: BenchScenario {
             "kafka.consumer.groupPrefix": "bench-\(UUID().uuidString.prefix(8))", "database.host": database.host,
             "database.port": String(database.port), "database.user": database.user, "database.name": database.database,
             "database.schema": database.schema, "admin.port": "0", "http.port": "0", "log.level": "warning",
+            "kafka.consumer.fetchWaitMaxMs": "10",
         ]) { configured, _ in configured })
+        print("kafka.consumer.fetchWaitMaxMs=\(overrides["kafka.consumer.fetchWaitMaxMs"] ?? "10")")
         let runtime = try RuntimeSettings(identity: .routing, settings: settings)
 
         var client = try KafkaTestCluster.clientConfiguration(clientID: "careloop-bench")

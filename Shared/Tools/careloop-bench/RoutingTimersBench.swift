@@ -140,7 +140,7 @@ enum RoutingTimersBench: BenchScenario {
                 "\(name) p50 \(ms(histogram.valueAtPercentile(50)))  p99 \(ms(histogram.valueAtPercentile(99)))  max \(ms(histogram.max))"
             }
             print("batches: \(count) of \(batch); \(claimedTimers) timer rows claimed, \(firedTimers) timers fired, in \(elapsed)")
-            print(line("claim (FOR UPDATE SKIP LOCKED):   ", claims))
+            print(line("claim (advisory lock per case):   ", claims))
             print(line("claim + case locks (SKIP LOCKED): ", claimsAndLocks))
             print(line("batch transaction:                ", batches))
         }
