@@ -31,6 +31,9 @@ package struct RuntimeSettings: Sendable {
     package var databaseStartupTimeout: Duration
     /// How long a graceful shutdown may take before the remaining parts are cancelled (`shutdown.gracePeriodMs`).
     package var shutdownGracePeriod: Duration
+    /// Whether the executable exits (75, `EX_TEMPFAIL`) when a database lease is stuck on a closed connection, so
+    /// its supervisor restarts it (`database.stuckLeaseAction` `exit`); with `report` only `/health/live` fails.
+    package var exitOnStuckLease: Bool
     /// The raw settings, for service-specific keys.
     package var settings: SettingsReader
 
@@ -89,6 +92,9 @@ package struct RuntimeSettings: Sendable {
         database.poolSize = try settings.int("database.poolSize", default: database.poolSize, range: 1...200)
         database.operationTimeout = try settings.milliseconds(
             "database.operationTimeoutMs", default: database.operationTimeout, range: 1_000...3_600_000)
+        database.stuckLeaseGrace = try settings.milliseconds(
+            "database.stuckLeaseGraceMs", default: database.stuckLeaseGrace, range: 500...600_000)
+        exitOnStuckLease = try settings.choice("database.stuckLeaseAction", default: "exit", choices: ["exit", "report"]) == "exit"
         databaseStartupTimeout = try settings.milliseconds("database.startupTimeoutMs", default: .seconds(60), range: 0...600_000)
         shutdownGracePeriod = try settings.milliseconds("shutdown.gracePeriodMs", default: .seconds(25), range: 100...600_000)
 

@@ -31,7 +31,15 @@ package enum ServiceRunner {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "careloop.\(definition.identity.name)")
         do {
-            try await run(definition, settings: settings, registry: registry, logger: logger)
+            var onStuckLease: (@Sendable () -> Void)?
+            if settings.exitOnStuckLease {
+                onStuckLease = { @Sendable in
+                    // Nothing can resume the stuck part; a restart is safe (outbox, inbox and offsets resume the work).
+                    logger.critical("Exiting so that the supervisor restarts the service (database.stuckLeaseAction=exit)")
+                    exit(75)  // EX_TEMPFAIL
+                }
+            }
+            try await run(definition, settings: settings, registry: registry, logger: logger, onStuckLease: onStuckLease)
             return 0
         } catch let error as InvalidSettingError {
             // A service-specific setting found unusable while the service built its parts.
@@ -44,12 +52,15 @@ package enum ServiceRunner {
     }
 
     /// Runs the service until graceful shutdown (or cancellation, in tests).
-    /// - Parameter onAdminRunning: called with the admin port once it listens (port 0 picks a free one).
+    /// - Parameters:
+    ///   - onAdminRunning: called with the admin port once it listens (port 0 picks a free one).
+    ///   - onStuckLease: run when a database lease is stuck on a closed connection (see `Database.onStuckLease`).
     package static func run(
         _ definition: some ServiceDefinition, settings: RuntimeSettings, registry: PrometheusCollectorRegistry, logger: Logger,
-        onAdminRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        onAdminRunning: @escaping @Sendable (Int) async -> Void = { _ in }, onStuckLease: (@Sendable () -> Void)? = nil
     ) async throws {
         let database = try Database(configuration: settings.database, logger: logger)
+        if let onStuckLease { database.onStuckLease(onStuckLease) }
         let producer = try KafkaProducer(client: settings.kafka, configuration: settings.producer, logger: logger)
         // Parts are built before anything touches the database, so a bad service setting stops start-up at once
         // (exit 78), even while PostgreSQL is still unreachable.

@@ -1,6 +1,7 @@
 import CareLoopStorage
 import CareLoopTestSupport
 import PostgresNIO
+import Synchronization
 import Testing
 
 @Suite(.timeLimit(.minutes(1)))
@@ -102,6 +103,32 @@ struct DatabaseTests {
                 try await connection.queryValue("SELECT pg_sleep(1.5)::text", as: String.self, logger: PostgresTestCluster.logger)
             }
             #expect(held == "")
+        }
+        try await PostgresTestCluster.dropSchema(configuration)
+    }
+
+    @Test func aLeaseStillHeldAfterItsConnectionClosedIsReportedStuckOnce() async throws {
+        var configuration = try await PostgresTestCluster.makeSchema(prefix: "stuck_lease")
+        configuration.stuckLeaseGrace = .milliseconds(500)
+        let database = try Database(configuration: configuration, logger: PostgresTestCluster.logger)
+        let reports = Mutex(0)
+        database.onStuckLease { reports.withLock { $0 += 1 } }
+        try await withRunning([database]) {
+            // A lease that finishes soon after its connection closed (a failed statement, say) is not stuck.
+            try await database.withConnection { connection in
+                try await connection.close()
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(database.stuckLeases == 0)
+            // A lease that goes on holding a closed connection stands for a caller whose statement was dropped.
+            try await database.withConnection { connection in
+                try await connection.close()
+                #expect(await eventually(timeout: .seconds(10)) { database.stuckLeases == 1 })
+            }
+            #expect(reports.withLock { $0 } == 1, "the action ran once")
+            // The pool carries on with new connections.
+            #expect(await eventually(timeout: .seconds(10)) { (try? await database.scalar("SELECT 1", as: Int.self)) == 1 })
+            #expect(database.stuckLeases == 1)
         }
         try await PostgresTestCluster.dropSchema(configuration)
     }

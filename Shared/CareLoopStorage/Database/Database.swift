@@ -38,8 +38,9 @@ package struct Database: Service {
     /// A connection the pool hands out already closed (the server ended it, the pool has not noticed yet) is given
     /// back and another leased (a few times, with short pauses), then ``StorageError/Code-swift.struct/connectionLost`` (transient)
     /// is thrown: postgres-nio 1.33 drops a statement written to a closed channel, and its caller would wait forever.
-    /// The connection is closed when `body` holds it longer than ``DatabaseConfiguration/operationTimeout`` (pass
-    /// `watchdog: false` for a lease meant to last, such as a `LISTEN`).
+    /// The connection is closed when `body` holds it longer than ``DatabaseConfiguration/operationTimeout``, and a
+    /// lease still held ``DatabaseConfiguration/stuckLeaseGrace`` after its connection closed is reported stuck
+    /// (see ``onStuckLease(_:)``). Pass `watchdog: false` for a lease meant to last, such as a `LISTEN`.
     package func withConnection<Result>(
         isolation: isolated (any Actor)? = #isolation,
         watchdog: Bool = true,
@@ -63,7 +64,7 @@ package struct Database: Service {
     ) async throws -> sending Result {
         try await client.withConnection(isolation: isolation) { connection in
             guard !connection.isClosed else { throw ClosedAtLease() }
-            let watchdog = watchdog ? Self.watch(connection, timeout: configuration.operationTimeout, leases: leases, logger: logger) : nil
+            let watchdog = watchdog ? Self.watch(connection, configuration: configuration, leases: leases, logger: logger) : nil
             defer { watchdog?.cancel() }
             do {
                 return try await body(connection)
@@ -74,29 +75,54 @@ package struct Database: Service {
         }
     }
 
-    /// Closes `connection` when it is still leased after `timeout` (the returned task is cancelled when the lease
-    /// ends): a statement that never completes then fails, and the caller's retry runs on a new connection. A lease
-    /// still held on a connection that is already closed cannot be freed that way (postgres-nio dropped its
-    /// statement): it is counted in ``stuckLeases`` (services report it on `/health/live`, so the orchestrator
-    /// restarts them; nothing is lost, as everything is retried from the database and the topics).
+    /// Watches one lease (the returned task is cancelled when the lease ends):
+    /// - still leased after `timeout` on a live connection: the connection is closed, so a statement that never
+    ///   completes fails and the caller's retry runs on a new connection;
+    /// - still leased `stuckLeaseGrace` after its connection closed: the lease is stuck (postgres-nio dropped a
+    ///   statement written to the closed connection, and nothing can resume its caller). It is counted in
+    ///   ``stuckLeases`` (`/health/live` answers 503) and the action set with ``onStuckLease(_:)`` runs: the
+    ///   services exit so that their supervisor restarts them; nothing is lost, as everything is retried from the
+    ///   database and the topics.
+    ///
+    /// Most leases end before the first check (every 250 ms at most), so a watch costs one sleeping task.
     private static func watch(
-        _ connection: PostgresConnection, timeout: Duration, leases: LeaseMonitor, logger: Logger
+        _ connection: PostgresConnection, configuration: DatabaseConfiguration, leases: LeaseMonitor, logger: Logger
     ) -> Task<Void, Never> {
         Task {
-            guard (try? await Task.sleep(for: timeout)) != nil else { return }
-            if connection.isClosed {
-                logger.critical("A database statement is stuck on a closed connection; the process needs a restart")
-                leases.stuck.add(1, ordering: .relaxed)
-                return
+            let clock = ContinuousClock()
+            let start = clock.now
+            let tick = min(.milliseconds(250), configuration.stuckLeaseGrace)
+            var closedSince: ContinuousClock.Instant?
+            var closedByWatchdog = false
+            while (try? await Task.sleep(for: tick)) != nil {
+                let now = clock.now
+                if connection.isClosed {
+                    let since = closedSince ?? now
+                    closedSince = since
+                    if now - since >= configuration.stuckLeaseGrace {
+                        leases.reportStuck(logger: logger)
+                        return
+                    }
+                } else if !closedByWatchdog, now - start >= configuration.operationTimeout {
+                    closedByWatchdog = true
+                    logger.error(
+                        "Closing a database connection leased for longer than the operation timeout",
+                        metadata: ["timeout": "\(configuration.operationTimeout)"])
+                    Counter(label: "careloop_database_connections_closed_by_watchdog_total").increment()
+                    try? await connection.close()
+                }
             }
-            logger.error("Closing a database connection leased for longer than the operation timeout", metadata: ["timeout": "\(timeout)"])
-            Counter(label: "careloop_database_connections_closed_by_watchdog_total").increment()
-            try? await connection.close()
         }
     }
 
     /// Leases stuck on closed connections since start (see ``withConnection(isolation:watchdog:_:)``).
     package var stuckLeases: Int { leases.stuck.load(ordering: .relaxed) }
+
+    /// Sets what happens when a lease is found stuck on a closed connection (after it is counted and logged);
+    /// the services' executables exit with 75 (`EX_TEMPFAIL`) unless `database.stuckLeaseAction` is `report`.
+    package func onStuckLease(_ action: @escaping @Sendable () -> Void) {
+        leases.action.withLock { $0 = action }
+    }
 
     /// Runs `body` in one transaction on one leased connection: `COMMIT` when it returns, `ROLLBACK` when it throws.
     ///
@@ -120,9 +146,17 @@ package struct Database: Service {
     }
 }
 
-/// Counts leases stuck on closed connections.
+/// Counts leases stuck on closed connections and runs the action set for them.
 final class LeaseMonitor: Sendable {
     let stuck = Atomic<Int>(0)
+    let action = Mutex<(@Sendable () -> Void)?>(nil)
+
+    func reportStuck(logger: Logger) {
+        stuck.add(1, ordering: .relaxed)
+        Counter(label: "careloop_database_stuck_leases_total").increment()
+        logger.critical("A database statement is stuck on a closed connection; the process needs a restart")
+        action.withLock { $0 }?()
+    }
 }
 
 /// A leased connection was closed before `body` ran (`body` did not run; leasing again is safe).

@@ -35,6 +35,9 @@ package struct DatabaseConfiguration: Sendable {
     /// Longest a leased connection may be held; past it the connection is closed, so a query that would never
     /// complete (a connection the server ended that the client did not notice) fails instead of hanging its caller.
     package var operationTimeout: Duration = .seconds(60)
+    /// How long a lease may stay held on a connection that has closed before it counts as stuck (postgres-nio
+    /// 1.33 drops a statement written to a closed connection, so its caller never resumes).
+    package var stuckLeaseGrace: Duration = .seconds(5)
     /// Shown as `application_name` in `pg_stat_activity`.
     package var applicationName: String = "careloop"
     /// TLS use; `.disable` by default.
