@@ -44,6 +44,27 @@ struct ShortChaosTests {
         let recovery = try #require(result.recoverySeconds.first ?? nil, "no case routed after the restart\n\(text)")
         #expect(recovery <= 15, "recovery \(recovery) s\n\(text)")
         #expect(result.passed, "\(text)")
+        #expect(result.supervisorRestarts.isEmpty, "the supervisor leaves a process the scenario killed to the scenario")
         if result.passed { try? FileManager.default.removeItem(at: folder) }
+    }
+
+    @Test("the stack's supervisor starts a service that exited by itself again, on the same ports")
+    func supervisorRestartsAnExitedService() async throws {
+        let endpoint = try PostgresTestCluster.endpoint()
+        var configuration = StackConfiguration()
+        configuration.services = [.notification]
+        configuration.database = .existing(host: endpoint.host, port: endpoint.port, database: endpoint.database)
+        let logger = Logger(label: "careloop.harness.test")
+        try await HarnessStack.with(configuration, label: "supervisor", logger: logger) { stack in
+            let slot = HarnessStack.Slot(.notification)
+            let first = try #require(stack.instance(slot))
+            // The process ends on its own (SIGTERM from outside the harness: a graceful exit, status 0).
+            await first.process.terminate()
+            #expect(await eventually(timeout: .seconds(30)) { stack.instance(slot)?.process.pid != first.process.pid })
+            let second = try #require(stack.instance(slot))
+            #expect(second.adminPort == first.adminPort)
+            try await stack.waitUntilReady([slot], timeout: .seconds(60))
+            #expect(stack.supervisorRestarts.count == 1 && stack.supervisorRestarts[0].contains("notification exited by itself (status 0)"))
+        }
     }
 }

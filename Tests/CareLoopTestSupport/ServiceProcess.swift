@@ -44,6 +44,9 @@ package final class ServiceProcess: @unchecked Sendable {
     /// Whether the process still runs.
     package var isRunning: Bool { process.isRunning }
 
+    /// The exit status once the process has ended (`nil` while it runs).
+    package var exitStatus: Int32? { process.isRunning ? nil : process.terminationStatus }
+
     /// The process id.
     package var pid: Int32 { process.processIdentifier }
 

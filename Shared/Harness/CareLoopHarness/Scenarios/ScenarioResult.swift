@@ -15,6 +15,8 @@ package struct ScenarioResult: Sendable, Codable {
     package var error: String?
     /// Wall time of the whole scenario, stack start-up included.
     package var seconds: Double
+    /// Services that exited by themselves and were restarted by the harness's supervisor, a line each.
+    package var supervisorRestarts: [String] = []
 
     /// The recovery of each fault that counts against the limit: until every partition routed again, else the first
     /// routed case.
@@ -32,6 +34,7 @@ package struct ScenarioResult: Sendable, Codable {
         case scenario, summary, load, faults, report, error, seconds, passed
         case drainSeconds = "drain_seconds"
         case recoveryLimitSeconds = "recovery_limit_seconds"
+        case supervisorRestarts = "supervisor_restarts"
     }
 
     package init(
@@ -60,6 +63,7 @@ package struct ScenarioResult: Sendable, Codable {
         try container.encode(recoveryLimitSeconds, forKey: .recoveryLimitSeconds)
         try container.encodeIfPresent(error, forKey: .error)
         try container.encode(seconds, forKey: .seconds)
+        try container.encode(supervisorRestarts, forKey: .supervisorRestarts)
         try container.encode(passed, forKey: .passed)
     }
 
@@ -74,6 +78,7 @@ package struct ScenarioResult: Sendable, Codable {
         recoveryLimitSeconds = try container.decode(Double.self, forKey: .recoveryLimitSeconds)
         error = try container.decodeIfPresent(String.self, forKey: .error)
         seconds = try container.decode(Double.self, forKey: .seconds)
+        supervisorRestarts = try container.decodeIfPresent([String].self, forKey: .supervisorRestarts) ?? []
     }
 
     /// One line for the summary table.

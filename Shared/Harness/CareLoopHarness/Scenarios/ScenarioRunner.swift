@@ -54,6 +54,7 @@ package enum ScenarioRunner {
             lines.append(String(format: "fault         %@: in effect %.1f s", fault.name, fault.clearedAt.timeIntervalSince(fault.injectedAt)))
         }
         lines.append(result.drainSeconds.map { String(format: "drained       %.1f s after the load", $0) } ?? "drained       NOT within the limit")
+        for restart in result.supervisorRestarts { lines.append("supervisor    \(restart)") }
         if let report = result.report { lines.append(report.text) }
         if let error = result.error { lines.append("error         \(error)") }
         lines.append(result.line)
@@ -94,8 +95,10 @@ package enum ScenarioRunner {
         let drained = await session.drain(expected: Verifier.expectedCases(manifest), timeout: settings.drainTimeout)
         let faultWindows = windows.withLock { $0 }
         let report = try await session.verifier.verify(manifest: manifest, faults: faultWindows, drain: drained)
-        return ScenarioResult(
+        var result = ScenarioResult(
             scenario: scenario.name, summary: scenario.summary, load: summary, faults: faultWindows, report: report,
             drainSeconds: drained.duration?.timeInterval, recoveryLimitSeconds: settings.recoveryLimit.timeInterval, error: nil, seconds: 0)
+        result.supervisorRestarts = session.stack.supervisorRestarts
+        return result
     }
 }

@@ -42,6 +42,10 @@ package final class HarnessStack: Sendable {
     private let usedPorts = Mutex<Set<Int>>([])
     /// Every process started, killed ones included (their logs matter).
     private let started = Mutex<[ServiceProcess]>([])
+    /// Slots whose process the harness killed and has not started again: the supervisor leaves them alone.
+    private let downOnPurpose = Mutex<Set<Slot>>([])
+    /// What the supervisor did, a line per restart.
+    private let supervisorLog = Mutex<[String]>([])
 
     private init(configuration: StackConfiguration, label: String, logger: Logger) async throws {
         self.configuration = configuration
@@ -84,7 +88,14 @@ package final class HarnessStack: Sendable {
                 for replica in 0..<replicas { try stack.start(Slot(service, replica: replica)) }
             }
             try await stack.waitUntilReady()
-            outcome = .success(try await body(stack))
+            let supervisor = Task { await stack.supervise() }
+            do {
+                outcome = .success(try await body(stack))
+            } catch {
+                outcome = .failure(error)
+            }
+            supervisor.cancel()
+            await supervisor.value
         } catch {
             outcome = .failure(error)
         }
@@ -107,8 +118,32 @@ package final class HarnessStack: Sendable {
         let instance = Instance(process: process, adminPort: adminPort, httpPort: httpPort, environment: environment)
         started.withLock { $0.append(process) }
         instances.withLock { $0[slot] = instance }
+        downOnPurpose.withLock { _ = $0.remove(slot) }
         return instance
     }
+
+    /// Plays the supervisor every deployment has (Kubernetes, compose's `restart: unless-stopped`): a service
+    /// process that exits by itself (a crash, or a service giving up on a stuck database lease) is started again
+    /// `delay` later. Processes the harness killed are left to the scenario. Runs until cancelled.
+    func supervise(every interval: Duration = .milliseconds(250), delay: Duration = .seconds(1)) async {
+        while (try? await Task.sleep(for: interval)) != nil {
+            for slot in slots where !downOnPurpose.withLock({ $0.contains(slot) }) {
+                guard let instance = instance(slot), let status = instance.process.exitStatus else { continue }
+                logger.warning("Service exited by itself; restarting it", metadata: ["slot": "\(slot)", "status": "\(status)"])
+                guard (try? await Task.sleep(for: delay)) != nil else { return }
+                do {
+                    try start(slot)
+                    let line = "\(slot) exited by itself (status \(status)) at \(Date().formatted(.iso8601)); restarted"
+                    supervisorLog.withLock { $0.append(line) }
+                } catch {
+                    logger.error("Could not restart a service", metadata: ["slot": "\(slot)", "error": "\(error)"])
+                }
+            }
+        }
+    }
+
+    /// The supervisor's restarts so far, a line each.
+    package var supervisorRestarts: [String] { supervisorLog.withLock { $0 } }
 
     /// A free loopback port this stack has not handed out before.
     private func allocatePort() throws -> Int {
@@ -170,6 +205,7 @@ package final class HarnessStack: Sendable {
 
     /// Kills the process of `slot` with SIGKILL (a crash).
     package func kill9(_ slot: Slot) {
+        downOnPurpose.withLock { _ = $0.insert(slot) }
         instance(slot)?.process.kill9()
     }
 
