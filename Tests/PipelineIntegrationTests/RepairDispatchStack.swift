@@ -12,8 +12,9 @@ import FoundationNetworking
 
 /// `careloop-repair-dispatch` as a real process on a `careloop-devbroker` process and the test PostgreSQL, configured
 /// only through `CARELOOP_*` variables (seed files for the roster and the project registry included), with the
-/// test's own Kafka clients: a producer of routed cases (as routing emits them) and an observer of
-/// `careloop.workorders.v1`.
+/// test's own Kafka clients: a producer of routed cases (as routing emits them) and observers of
+/// `careloop.workorders.v1` and `careloop.cases.v1`. Optionally `careloop-routing` runs next to it (its own schema),
+/// so cases are routed for real and work orders reflected on them.
 ///
 /// Use ``with(_:environment:_:)``: it stops every process it started, drops the schema and removes the folder.
 final class RepairDispatchStack: Sendable {
@@ -33,19 +34,26 @@ final class RepairDispatchStack: Sendable {
     let logger: Logger
     let producer: KafkaProducer
     let observer: KafkaConsumer
+    let caseObserver: KafkaConsumer
     /// Everything seen on `careloop.workorders.v1`.
     let workOrderRecords = WorkOrderRecordCollector()
+    /// Everything seen on `careloop.cases.v1`.
+    let caseRecords = RecordCollector()
+    /// Routing's schema, when routing runs.
+    let routingSchema: String
     private let environment: [String: String]
     private let current = Mutex<Instance?>(nil)
+    private let routing = Mutex<Instance?>(nil)
     private let started = Mutex<[ServiceProcess]>([])
 
-    /// Two plumbers and a finishing crew for SZ-FSG; capacity for a 1,000-defect wave within the horizon.
+    /// Two plumbers, a finishing crew and a waterproofer for SZ-FSG; capacity for a 1,000-defect wave within the horizon.
     static let technicians = """
         {"technicians": [
           {"id": "TECH-P1", "name": "Plumber One", "skills": ["plumbing"], "zones": [{"project": "SZ-FSG"}], "daily_capacity": 40},
           {"id": "TECH-P2", "name": "Plumber Two", "skills": ["plumbing"], "zones": [{"project": "SZ-FSG"}], "daily_capacity": 40},
           {"id": "CREW-F1", "name": "Finishing crew", "kind": "vendor_crew", "acceptance_required": false, "vendor_id": "VEND-F",
-           "skills": ["finishing"], "zones": [{"project": "SZ-FSG"}], "daily_capacity": 60}
+           "skills": ["finishing"], "zones": [{"project": "SZ-FSG"}], "daily_capacity": 60},
+          {"id": "TECH-W1", "name": "Waterproofer One", "skills": ["waterproofing"], "zones": [{"project": "SZ-FSG"}], "daily_capacity": 10}
         ]}
         """
 
@@ -64,6 +72,7 @@ final class RepairDispatchStack: Sendable {
         try Self.technicians.write(to: directory.appendingPathComponent("technicians.json"), atomically: true, encoding: .utf8)
         try Self.projects.write(to: directory.appendingPathComponent("projects.json"), atomically: true, encoding: .utf8)
         schema = "repair_dispatch_\(suffix)"
+        routingSchema = "routing_\(suffix)"
         groupPrefix = "dispatch-\(label)-\(suffix)"
         postgres = PostgresClient(
             configuration: PostgresClient.Configuration(
@@ -82,23 +91,31 @@ final class RepairDispatchStack: Sendable {
             client: client,
             configuration: KafkaTestCluster.consumerConfiguration(topics: [Topic.workOrders.rawValue], group: "\(groupPrefix)-observer"),
             handler: workOrderRecords, deadLetters: producer, isTransient: { _ in true }, logger: KafkaTestCluster.logger)
+        caseObserver = try KafkaConsumer(
+            client: client,
+            configuration: KafkaTestCluster.consumerConfiguration(topics: [Topic.cases.rawValue], group: "\(groupPrefix)-observer-cases"),
+            handler: caseRecords, deadLetters: producer, isTransient: { _ in true }, logger: KafkaTestCluster.logger)
     }
 
-    /// Starts the broker, the test's Kafka clients and one service process, runs `body`, then stops everything.
+    /// Starts the broker, the test's Kafka clients and one service process (and one routing process when
+    /// `withRouting`), runs `body`, then stops everything.
     static func with<T: Sendable>(
-        _ label: String, environment: [String: String] = [:], _ body: (RepairDispatchStack) async throws -> T
+        _ label: String, environment: [String: String] = [:], withRouting: Bool = false, _ body: (RepairDispatchStack) async throws -> T
     ) async throws -> T {
         let stack = try await RepairDispatchStack(label: label, environment: environment)
-        let outcome: Result<T, any Error> = try await withRunning([stack.postgres, stack.producer, stack.observer]) {
+        let outcome: Result<T, any Error> = try await withRunning([stack.postgres, stack.producer, stack.observer, stack.caseObserver]) {
             let outcome: Result<T, any Error>
             do {
+                if withRouting { try stack.startRouting() }
                 try stack.start()
                 outcome = .success(try await body(stack))
             } catch {
                 outcome = .failure(error)
             }
             for process in stack.started.withLock({ $0 }) where process.isRunning { await process.terminate(timeout: .seconds(15)) }
-            _ = try? await stack.postgres.query("DROP SCHEMA IF EXISTS \(unescaped: stack.schema) CASCADE", logger: stack.logger)
+            for schema in [stack.schema, stack.routingSchema] {
+                _ = try? await stack.postgres.query("DROP SCHEMA IF EXISTS \(unescaped: schema) CASCADE", logger: stack.logger)
+            }
             return outcome
         }
         // After the test's own Kafka clients stopped, so they do not log the broker going away.
@@ -109,8 +126,21 @@ final class RepairDispatchStack: Sendable {
         return try outcome.get()
     }
 
-    /// The service's environment.
+    /// Repair dispatch's environment.
     private func serviceEnvironment(adminPort: Int, httpPort: Int) -> [String: String] {
+        commonEnvironment(schema: schema, adminPort: adminPort, httpPort: httpPort).merging([
+            "CARELOOP_REPAIR_DISPATCH_TECHNICIANS_FILE": directory.appendingPathComponent("technicians.json").path,
+            "CARELOOP_REPAIR_DISPATCH_PROJECTS_FILE": directory.appendingPathComponent("projects.json").path,
+        ]) { _, extra in extra }.merging(environment) { _, extra in extra }
+    }
+
+    /// Routing's environment (its defaults; its own schema).
+    private func routingEnvironment(adminPort: Int, httpPort: Int) -> [String: String] {
+        commonEnvironment(schema: routingSchema, adminPort: adminPort, httpPort: httpPort)
+    }
+
+    /// What every service process of the stack gets: broker, database and schema, ports, quick polling, groups.
+    private func commonEnvironment(schema: String, adminPort: Int, httpPort: Int) -> [String: String] {
         [
             "CARELOOP_KAFKA_BOOTSTRAP_FILE": broker.bootstrapFile,
             "CARELOOP_DATABASE_HOST": endpoint.host,
@@ -125,9 +155,7 @@ final class RepairDispatchStack: Sendable {
             "CARELOOP_OUTBOX_POLL_INTERVAL_MS": "200",
             "CARELOOP_KAFKA_CONSUMER_GROUP_PREFIX": groupPrefix,
             "CARELOOP_KAFKA_STATISTICS_INTERVAL_MS": "0",
-            "CARELOOP_REPAIR_DISPATCH_TECHNICIANS_FILE": directory.appendingPathComponent("technicians.json").path,
-            "CARELOOP_REPAIR_DISPATCH_PROJECTS_FILE": directory.appendingPathComponent("projects.json").path,
-        ].merging(environment) { _, extra in extra }
+        ]
     }
 
     /// Starts a (new) service process with fresh ports.
@@ -140,17 +168,33 @@ final class RepairDispatchStack: Sendable {
         current.withLock { $0 = Instance(process: process, adminPort: adminPort, httpPort: httpPort) }
     }
 
+    /// Starts a routing process with fresh ports (on routing's schema, in the same consumer-group prefix).
+    func startRouting() throws {
+        let adminPort = try freeLoopbackPort()
+        let httpPort = try freeLoopbackPort()
+        let process = try ServiceProcess(
+            "careloop-routing", environment: routingEnvironment(adminPort: adminPort, httpPort: httpPort), logDirectory: directory)
+        started.withLock { $0.append(process) }
+        routing.withLock { $0 = Instance(process: process, adminPort: adminPort, httpPort: httpPort) }
+    }
+
     var instance: Instance { current.withLock { $0! } }
 
-    /// Waits until `/health/ready` answers 200; throws with the logs when the process exits or stays unready.
+    /// The routing process, when the stack runs one.
+    var routingInstance: Instance? { routing.withLock { $0 } }
+
+    /// Waits until `/health/ready` answers 200 on repair dispatch (and routing, when it runs); throws with the logs
+    /// when a process exits or stays unready.
     func waitUntilReady(timeout: Duration = .seconds(90)) async throws {
         let deadline = ContinuousClock.now + timeout
-        let instance = instance
-        while true {
-            guard instance.process.isRunning else { throw ServiceProcessError("repair dispatch exited before it was ready\n\(logs())") }
-            if await httpStatus("http://127.0.0.1:\(instance.adminPort)/health/ready") == 200 { return }
-            guard ContinuousClock.now < deadline else { throw ServiceProcessError("repair dispatch was not ready within \(timeout)\n\(logs())") }
-            try await Task.sleep(for: .milliseconds(100))
+        for instance in [routingInstance, instance].compactMap({ $0 }) {
+            let name = instance.process.name
+            while true {
+                guard instance.process.isRunning else { throw ServiceProcessError("\(name) exited before it was ready\n\(logs())") }
+                if await httpStatus("http://127.0.0.1:\(instance.adminPort)/health/ready") == 200 { break }
+                guard ContinuousClock.now < deadline else { throw ServiceProcessError("\(name) was not ready within \(timeout)\n\(logs())") }
+                try await Task.sleep(for: .milliseconds(100))
+            }
         }
     }
 
@@ -159,12 +203,15 @@ final class RepairDispatchStack: Sendable {
         instance.process.kill9()
     }
 
-    /// Creates an API key with `careloop-repair-dispatch keys create` (the operator's way) and returns it.
-    func createKey(name: String, scopes: String, subject: String?) async throws -> String {
+    /// Creates an API key with `careloop-repair-dispatch keys create` (or `careloop-routing keys create` with
+    /// `onRouting`: the operator's way) and returns it.
+    func createKey(name: String, scopes: String, subject: String?, onRouting: Bool = false) async throws -> String {
+        let executable = onRouting ? "careloop-routing" : "careloop-repair-dispatch"
+        let environment = onRouting ? routingEnvironment(adminPort: 0, httpPort: 0) : serviceEnvironment(adminPort: 0, httpPort: 0)
         let outcome = try await ChildCommand.run(
-            ServiceProcess.binDirectory.appendingPathComponent("careloop-repair-dispatch").path,
+            ServiceProcess.binDirectory.appendingPathComponent(executable).path,
             ["keys", "create", "--name", name, "--scopes", scopes] + (subject.map { ["--subject", $0] } ?? []),
-            environment: serviceEnvironment(adminPort: 0, httpPort: 0).merging(["PATH": "/usr/bin:/bin"]) { $1 })
+            environment: environment.merging(["PATH": "/usr/bin:/bin"]) { $1 })
         guard outcome.status == 0,
             let line = outcome.output.split(separator: "\n").first(where: { $0.hasPrefix("key:") })
         else { throw ServiceProcessError("keys create failed (\(outcome.status)): \(outcome.output)") }
@@ -196,9 +243,12 @@ final class RepairDispatchStack: Sendable {
         }
     }
 
-    /// Calls the service's public API; returns the status and the JSON object of the answer.
-    func call(_ method: String, _ path: String, key: String, body: String? = nil) async throws -> (status: Int, json: [String: Any]) {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(instance.httpPort)\(path)")!)
+    /// Calls the service's public API (routing's with `onRouting`); returns the status and the JSON object of the answer.
+    func call(_ method: String, _ path: String, key: String, body: String? = nil, onRouting: Bool = false) async throws
+        -> (status: Int, json: [String: Any])
+    {
+        let port = onRouting ? routingInstance!.httpPort : instance.httpPort
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
         request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
         if let body {

@@ -98,17 +98,28 @@ struct DispatchTestBed: Sendable {
     }
 
     /// Hands `cases` to the topic handler as one consumer batch (envelope, inbox and all), as `careloop.case.routed`
-    /// unless `type` says otherwise; returns the rejections.
+    /// unless `type` says otherwise; returns the rejections. The `ce_id` is `<case id>.<action><idSuffix>`: another
+    /// suffix makes the same data a new event (a republished one) that the inbox does not recognise.
     @discardableResult
-    func deliver(_ cases: [CaseEventData], type: EventType = .caseRouted, offset: Int64 = 0) async throws -> [RecordRejection] {
-        let records = try cases.enumerated().map { index, data in
-            let event = try CloudEvent.json(
-                id: "\(data.caseID).\(type.action)", source: "careloop://routing", type: type, time: data.occurredAt, subject: data.caseID,
-                payload: data)
-            return ConsumedRecord(
-                topic: Topic.cases.rawValue, partition: 0, offset: offset + Int64(index), key: Array(data.caseID.utf8), value: event.data,
-                headers: event.kafkaHeaders())
-        }
+    func deliver(_ cases: [CaseEventData], type: EventType = .caseRouted, offset: Int64 = 0, idSuffix: String = "") async throws
+        -> [RecordRejection]
+    {
+        try await handle(cases.enumerated().map { index, data in try record(data, type: type, offset: offset + Int64(index), idSuffix: idSuffix) })
+    }
+
+    /// `data` as a `careloop.cases.v1` record of `type` at `offset` (see ``deliver(_:type:offset:idSuffix:)``).
+    func record(_ data: CaseEventData, type: EventType, offset: Int64, idSuffix: String = "") throws -> ConsumedRecord {
+        let event = try CloudEvent.json(
+            id: "\(data.caseID).\(type.action)\(idSuffix)", source: "careloop://routing", type: type, time: data.occurredAt,
+            subject: data.caseID, payload: data)
+        return ConsumedRecord(
+            topic: Topic.cases.rawValue, partition: 0, offset: offset, key: Array(data.caseID.utf8), value: event.data,
+            headers: event.kafkaHeaders())
+    }
+
+    /// Hands `records` to the topic handler as one consumer batch; returns the rejections.
+    @discardableResult
+    func handle(_ records: [ConsumedRecord]) async throws -> [RecordRejection] {
         let handler = CloudEventBatchHandler(
             database: database, handler: parts.caseHandler, service: "repair-dispatch", logger: PostgresTestCluster.logger)
         return try await handler.handle(records)
@@ -120,11 +131,14 @@ struct DispatchTestBed: Sendable {
         try await parts.timerWorker.fireDue()
     }
 
-    /// The work order of `caseID`.
-    func order(ofCase caseID: String) async throws -> WorkOrder? {
+    /// The work order of `caseID` (with `live`, its order that is not cancelled; else its first).
+    func order(ofCase caseID: String, live: Bool = false) async throws -> WorkOrder? {
         try await database.withConnection { connection in
             guard let id = try await connection.queryValue(
-                "SELECT work_order_id::text FROM work_orders WHERE case_id = \(caseID)", as: String.self, logger: PostgresTestCluster.logger)
+                """
+                SELECT work_order_id::text FROM work_orders WHERE case_id = \(caseID) AND (NOT \(live) OR status <> 'cancelled')
+                ORDER BY created_at, work_order_id LIMIT 1
+                """, as: String.self, logger: PostgresTestCluster.logger)
             else { return nil }
             return try await WorkOrderRepository(connection: connection, logger: PostgresTestCluster.logger).load(id)
         }
@@ -193,4 +207,19 @@ func routedCase(
         due: CaseDeadlines(acknowledgeBy: submitted, respondBy: submitted, resolveBy: submitted), occurredAt: submitted,
         ownerID: "OWN-88231", channel: batch == nil ? .hotline : .inspection, title: title, description: title, categoryHint: hint,
         inspectionBatch: batch, submittedAt: submitted, requiresWorkOrder: requiresWorkOrder)
+}
+
+/// A later event of a routed case as routing emits it: `status` at `at`, with the reason, actor and group incident.
+func caseEvent(
+    _ routed: CaseEventData, _ status: CaseStatus, at: Date, reason: String? = nil, actor: String? = nil, groupIncidentID: String? = nil
+) -> CaseEventData {
+    var data = routed
+    data.previousStatus = routed.status
+    data.status = status
+    data.occurredAt = Timestamp(at)
+    data.reason = reason
+    data.actor = actor
+    data.groupIncidentID = groupIncidentID
+    if status == .merged { data.severity = .groupIncident }
+    return data
 }

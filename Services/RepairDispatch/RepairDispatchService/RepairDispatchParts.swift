@@ -33,7 +33,7 @@ struct RepairDispatchParts: Sendable {
     }
 
     /// The `careloop.cases.v1` handler.
-    var caseHandler: CaseRoutedHandler { CaseRoutedHandler(opener: opener) }
+    var caseHandler: CaseEventHandler { CaseEventHandler(opener: opener) }
 
     /// Seeds and refreshes the board.
     var rosterSync: RosterSync {

@@ -4,8 +4,8 @@ import CareLoopStorage
 
 /// The repair-dispatch service: opens a work order for every routed case that needs repair work, decides its
 /// warranty, assigns technicians and vendor crews (whole delivery waves at a time), runs the 24-hour contact
-/// timers, books visits and keeps the defect register; announces every work-order change on
-/// `careloop.workorders.v1`.
+/// timers, books visits and keeps the defect register; makes the orders follow their case (closed, merged,
+/// reopened: see ``CaseLifecyclePolicy``); announces every work-order change on `careloop.workorders.v1`.
 package struct RepairDispatchServiceDefinition: ServiceDefinition {
     package init() {}
 

@@ -27,49 +27,22 @@ extension WorkOrderCommands {
         }.0
     }
 
-    /// The owner is not satisfied: `reopened`, a new 24-hour contact deadline, and the order placed again (the
-    /// same technician may get it back).
+    /// The owner is not satisfied: `reopened`, a new 24-hour contact deadline, and the order placed again, back to
+    /// the technician who did the work while they are still suitable (see ``WorkOrderOpener/reopen(_:change:requestedAt:preferring:effects:connection:logger:)``).
     func reopen(_ id: String, staff: Caller, reason: String) async throws -> WorkOrder {
         let opener = parts.opener
         return try await change(id, by: staff) { order, effects, connection in
             let change = now(staff, reason: reason)
-            let previous = order.technicianID
-            try transition(.reopen, on: &order, change: change, effects: &effects)
-            if let previous { effects.endedAssignments.append((order.id, previous, "reopened", change.occurredAt.date)) }
-            order.technicianID = nil
-            order.vendorID = nil
-            order.appointment = nil
-            order.contactedAt = nil
-            order.startedAt = nil
-            order.completedAt = nil
-            order.requestedAt = change.occurredAt
-            order.contactBy = ContactDeadline(requestedAt: change.occurredAt, configuration: opener.contactRule).contactBy
-            effects.timers += opener.contactTimers(for: order)
-            let excluded = try await WorkOrderRepository(connection: connection, logger: parts.logger).excludedTechnicians(of: order.id)
-            let plan = await dispatcher.place(order, excluding: excluded)
-            var system = change
-            system.actor = "system"
-            system.reason = nil
-            _ = try await dispatcher.apply(plan, to: &order, change: system, endReason: "reassigned", effects: &effects, logger: parts.logger)
+            try await opener.reopen(
+                &order, change: change, requestedAt: change.occurredAt, preferring: order.technicianID, effects: &effects,
+                connection: connection, logger: parts.logger)
         }.0
     }
 
     /// Cancels the order with `reason`: timers stop, the visit and the assignment end, escalations close.
     func cancel(_ id: String, staff: Caller, reason: String) async throws -> WorkOrder {
         let (order, freed) = try await change(id, by: staff) { order, effects, connection in
-            let change = now(staff, reason: reason)
-            let responsible = order.responsibleTechnician
-            try transition(.cancel, on: &order, change: change, effects: &effects)
-            effects.cancelledTimers.append((order.id, TimerKind.allCases))
-            effects.resolvedEscalations.append(
-                (order.id, [.nobodySuitable, .contactWarning, .contactDeadlineBreached, .acceptanceTimeout]))
-            for technician in [order.technicianID, order.offeredTo].compactMap({ $0 }) {
-                effects.endedAssignments.append((order.id, technician, "cancelled", change.occurredAt.date))
-            }
-            order.offeredTo = nil
-            order.escalation = nil
-            try await AppointmentRepository(connection: connection, logger: parts.logger).end(of: order.id, state: "cancelled")
-            return responsible
+            try await dispatcher.cancel(&order, change: now(staff, reason: reason), effects: &effects, connection: connection, logger: parts.logger)
         }
         if let freed, let day = order.plannedDay { await parts.board.release(technicianID: freed, day: day) }
         return order

@@ -138,6 +138,7 @@ extension WorkOrderCommands {
                 partsUsed.map { .init(kind: "part_used", body: .init(part: $0.part, quantity: $0.quantity), actor: caller.actor) },
                 on: order.id)
             try await AppointmentRepository(connection: connection, logger: parts.logger).end(of: order.id, state: "completed")
+            effects.resolvedEscalations.append((order.id, [.caseClosed]))
             if let cause = order.cause {
                 try await DefectRegisterService(parts: parts).record(
                     order, cause: cause, threshold: settings.registerThreshold, prefix: settings.registerCodePrefix, connection: connection)

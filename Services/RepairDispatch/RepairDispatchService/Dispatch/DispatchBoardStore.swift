@@ -41,6 +41,11 @@ actor DispatchBoardStore {
         board.place(requests, today: today)
     }
 
+    /// Places one `request` with `preferred` first (see ``DispatchBoard/place(_:preferring:today:)``) and counts it.
+    func place(_ request: DispatchRequest, preferring preferred: String?, today: LocalDate) -> DispatchPlan {
+        board.place(request, preferring: preferred, today: today)
+    }
+
     /// Counts one order less for `technicianID` on `day` (closed, moved or reassigned).
     func release(technicianID: String, day: LocalDate) {
         board.release(technicianID: technicianID, day: day)

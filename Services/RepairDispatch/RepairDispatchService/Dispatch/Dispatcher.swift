@@ -33,6 +33,11 @@ struct Dispatcher: Sendable {
         await board.place([request(for: order, excluding: excluded)], today: clock.today())[0]
     }
 
+    /// The board's placement of `order` (single), excluding `excluded`, with `preferred` first when still suitable.
+    func place(_ order: WorkOrder, excluding excluded: Set<String>, preferring preferred: String?) async -> DispatchPlan {
+        await board.place(request(for: order, excluding: excluded), preferring: preferred, today: clock.today())
+    }
+
     /// What the board needs to know to place `order`.
     func request(for order: WorkOrder, excluding excluded: Set<String> = []) -> DispatchRequest {
         DispatchRequest(

@@ -12,7 +12,9 @@ import PostgresNIO
 ///   `previous_technician_id` when someone else took over). When the replacement is a crew that must accept, or
 ///   nobody else is suitable, the current technician keeps the order and `assigned` is announced again for them
 ///   with the escalation, so the breach is always visible on the topic. An order nobody was assigned to keeps its
-///   `nobody_suitable` escalation and retry; the breach is recorded.
+///   `nobody_suitable` escalation and retry; an order nobody has accepted is placed again without the crew
+///   that did not accept, and the breach is announced (`assigned` when someone takes it at once, else the
+///   order's current status again, both with the escalation).
 /// - `assignment_retry`: still unassigned → placed again (another retry when still nobody is suitable).
 /// - `acceptance_timeout`: the crew did not accept in time → offer withdrawn, crew excluded, placed again.
 struct TimerActions: Sendable {
@@ -23,7 +25,7 @@ struct TimerActions: Sendable {
         _ timer: DueTimer, on order: inout WorkOrder, effects: inout WorkOrderEffects, connection: PostgresConnection, logger: Logger
     ) async throws {
         let now = Timestamp(dispatcher.clock.now())
-        let awaitingContact = order.contactedAt == nil && [.opened, .assigned].contains(order.status)
+        let awaitingContact = order.contactedAt == nil && [.opened, .assigned, .reopened].contains(order.status)
         var metadata: Logger.Metadata = [
             "work_order_id": "\(order.id)", "case_id": "\(order.caseID)", "timer": "\(timer.kind.rawValue)",
             "technician_id": "\(order.responsibleTechnician ?? "-")",
@@ -69,6 +71,40 @@ struct TimerActions: Sendable {
         }
     }
 
+    /// The contact deadline passed on an order nobody has accepted (offered to a crew that did not accept, or
+    /// nobody suitable so far): the crew is passed over and the order placed again. Someone who needs no
+    /// acceptance takes it → `assigned` with `escalation: contact_deadline_breached`; otherwise (offered to another
+    /// crew, or nobody else suitable: the offer or the retry stays) the order's current status is announced again
+    /// with the escalation, so the breach always reaches the topic.
+    private func breachUnaccepted(
+        _ order: inout WorkOrder, now: Timestamp, effects: inout WorkOrderEffects, connection: PostgresConnection, logger: Logger
+    ) async throws {
+        let breached = EscalationKind.contactDeadlineBreached.rawValue
+        let crew = order.offeredTo
+        var excluded = try await WorkOrderRepository(connection: connection, logger: logger).excludedTechnicians(of: order.id)
+        if let crew { excluded.insert(crew) }
+        let plan = await dispatcher.place(order, excluding: excluded)
+        let why = crew.map { "crew \($0) has not accepted the order" } ?? "nobody has accepted the order"
+        var change = WorkOrderChange(
+            actor: "system", reason: "24-hour contact deadline \(order.contactBy.rfc3339) passed without contact; \(why)",
+            escalation: breached, occurredAt: now)
+        switch plan.outcome {
+        case .planned(_, _, _, false):
+            _ = try await dispatcher.apply(plan, to: &order, change: change, endReason: breached, effects: &effects, logger: logger)
+            order.escalation = breached
+            return
+        case .planned(let next, _, _, true):
+            _ = try await dispatcher.apply(plan, to: &order, change: change, endReason: breached, effects: &effects, logger: logger)
+            change.reason! += "; offered to crew \(next.id)"
+        case .nobodySuitable:
+            change.reason! += crew == nil ? "; nobody suitable, escalated to the dispatcher" : "; nobody else is suitable, the offer stands"
+        }
+        // A pending `nobody_suitable` stays the order's escalation: its retry timer still places the order.
+        if order.escalation == nil { order.escalation = breached }
+        order.countRepeatedAnnouncement()
+        try effects.announce(order, action: "escalate", change: change)
+    }
+
     private func breach(
         _ order: inout WorkOrder, now: Timestamp, effects: inout WorkOrderEffects, connection: PostgresConnection, logger: Logger
     ) async throws {
@@ -81,6 +117,7 @@ struct TimerActions: Sendable {
                 work_order_id: order.id, kind: .contactDeadlineBreached,
                 detail: "the owner was not contacted by \(order.contactBy.rfc3339) (technician \(order.responsibleTechnician ?? "none"))"))
         guard let current = order.technicianID else {
+            try await breachUnaccepted(&order, now: now, effects: &effects, connection: connection, logger: logger)
             logger.error("24-hour contact rule breached on an order nobody has accepted yet", metadata: metadata)
             return
         }

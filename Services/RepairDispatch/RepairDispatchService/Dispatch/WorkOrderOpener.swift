@@ -20,6 +20,9 @@ struct WorkOrderOpener: Sendable {
     struct RoutedCase: Sendable {
         var data: CaseEventData
         var traceparent: String?
+        /// Set for a case reopened without an order to reopen: the new order's request instant (the 24-hour rule
+        /// counts from the reopening), and only a live (not cancelled) order of the case counts as existing.
+        var reopenedAt: Timestamp? = nil
     }
 
     /// Whether a routed case needs repair work: routing's `requires_work_order` when present, else a repair or
@@ -36,15 +39,18 @@ struct WorkOrderOpener: Sendable {
         guard !unique.isEmpty else { return 0 }
         await dispatcher.board.waitUntilLoaded()
         let repository = WorkOrderRepository(connection: connection, logger: logger)
-        let existing = try await repository.existingCaseIDs(unique.map(\.data.caseID))
-        let fresh = unique.filter { !existing.contains($0.data.caseID) }
+        let existing = try await repository.existingCaseIDs(unique.filter { $0.reopenedAt == nil }.map(\.data.caseID))
+        let live = try await repository.existingCaseIDs(unique.filter { $0.reopenedAt != nil }.map(\.data.caseID), liveOnly: true)
+        let fresh = unique.filter { !existing.contains($0.data.caseID) && !live.contains($0.data.caseID) }
         guard !fresh.isEmpty else { return 0 }
         let registry = try await ProjectRepository(connection: connection, logger: logger)
             .deliveries(of: Array(Set(fresh.map(\.data.property.project))))
 
         let clock = dispatcher.clock
         let now = Timestamp(clock.now())
-        var orders = fresh.map { makeOrder($0.data, registry: registry[$0.data.property.project], now: now) }
+        var orders = fresh.map {
+            makeOrder($0.data, registry: registry[$0.data.property.project], now: now, requestedAt: $0.reopenedAt)
+        }
         let plans = await dispatcher.board.place(orders.map { dispatcher.request(for: $0) }, today: clock.today())
         var effects = WorkOrderEffects(eventSource: eventSource)
         for position in orders.indices {
@@ -79,11 +85,11 @@ struct WorkOrderOpener: Sendable {
     }
 
     /// The order for a case: trade and component from its category and words, the warranty from the project
-    /// registry, the contact deadline from when the owner asked.
-    func makeOrder(_ data: CaseEventData, registry: ProjectDelivery?, now: Timestamp) -> WorkOrder {
+    /// registry, the contact deadline from when the owner asked (`requestedAt`, else the submission).
+    func makeOrder(_ data: CaseEventData, registry: ProjectDelivery?, now: Timestamp, requestedAt: Timestamp? = nil) -> WorkOrder {
         let scope = RepairScope.classify(
             category: data.category, categoryHint: data.categoryHint, title: data.title, description: data.description)
-        let requestedAt = data.submittedAt ?? data.occurredAt
+        let requestedAt = requestedAt ?? data.submittedAt ?? data.occurredAt
         let warranty = WarrantyAssessment.assess(
             component: scope.component, property: data.property, reportedOn: dispatcher.clock.day(of: requestedAt),
             registry: registry, policy: warrantyPolicy)

@@ -128,6 +128,29 @@ package struct DispatchBoard: Sendable {
         return requests.map { plans[$0.workOrderID]! }
     }
 
+    /// Places one `request` with `preferred` first: the technician gets it on the first day within the horizon with
+    /// room when they are still on the (active) roster, not excluded, cover the place and have the trade (or
+    /// `general` where the policy allows it); otherwise the order is placed as usual. Used to send a reopened order
+    /// back to the technician who did the work.
+    package mutating func place(_ request: DispatchRequest, preferring preferred: String?, today: LocalDate) -> DispatchPlan {
+        if let preferred, let technician = byID[preferred], !request.excluded.contains(preferred),
+            technician.covers(project: request.project, building: request.building),
+            technician.skills.contains(request.skill) || (policy.allowGeneralFallback && technician.skills.contains(.general))
+        {
+            for offset in 0..<horizonDays {
+                let day = today.adding(days: offset)
+                guard hasRoom(technician, on: day) else { continue }
+                add(technicianID: technician.id, day: day)
+                return DispatchPlan(
+                    workOrderID: request.workOrderID, group: request.group,
+                    outcome: .planned(
+                        technician: technician, day: day, generalFallback: !technician.skills.contains(request.skill),
+                        awaitingAcceptance: technician.acceptanceRequired))
+            }
+        }
+        return place([request], today: today)[0]
+    }
+
     private mutating func place(group: DispatchGroup, _ members: [DispatchRequest], today: LocalDate) -> [DispatchPlan] {
         var pending = members
         var plans: [DispatchPlan] = []

@@ -90,6 +90,12 @@ package struct WorkOrder: Hashable, Sendable {
     /// Who is responsible right now: the assigned technician, else the crew it is offered to.
     package var responsibleTechnician: String? { technicianID ?? offeredTo }
 
+    /// Counts one more event that announces the current status again without a transition: an escalation on an
+    /// order nobody has accepted (there is no transition to make, but the topic must hear of it).
+    package mutating func countRepeatedAnnouncement() {
+        version += 1
+    }
+
     /// Applies `action` through the state machine (with the quote rule) and counts the event it causes.
     /// - Throws: ``IllegalTransition`` naming the current state; the order is unchanged then.
     package mutating func perform(_ action: WorkOrderAction) throws(IllegalTransition) {

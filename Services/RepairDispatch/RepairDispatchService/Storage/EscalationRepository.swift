@@ -5,7 +5,7 @@ import Logging
 import PostgresNIO
 
 /// Why the dispatcher must look at a work order.
-enum EscalationKind: String, Codable, Sendable {
+enum EscalationKind: String, Codable, Sendable, CaseIterable {
     /// Nobody suitable could be assigned; retried on a timer.
     case nobodySuitable = "nobody_suitable"
     /// A share of the contact window passed without contact.
@@ -14,6 +14,9 @@ enum EscalationKind: String, Codable, Sendable {
     case contactDeadlineBreached = "contact_deadline_breached"
     /// A crew did not accept its offer in time.
     case acceptanceTimeout = "acceptance_timeout"
+    /// The case was closed while work was under way on site (started work is never cancelled): the dispatcher
+    /// decides; resolved when the order is completed or cancelled.
+    case caseClosed = "case_closed"
 }
 
 /// Repair dispatch's SQL for escalations, run inside the caller's transaction.
@@ -57,6 +60,20 @@ struct EscalationRepository {
             UPDATE escalations SET resolved_at = now()
             WHERE work_order_id = \(uuid) AND kind = ANY(\(kinds.map(\.rawValue))::text[]) AND resolved_at IS NULL
             """, logger: logger)
+    }
+
+    /// Of the orders `ids`, those with an open escalation of `kind`.
+    func openOn(_ ids: [String], kind: EscalationKind) async throws -> Set<String> {
+        let uuids = ids.compactMap { UUID(uuidString: $0) }
+        guard !uuids.isEmpty else { return [] }
+        let rows = try await connection.query(
+            """
+            SELECT DISTINCT work_order_id::text FROM escalations
+            WHERE work_order_id = ANY(\(uuids)::uuid[]) AND kind = \(kind.rawValue) AND resolved_at IS NULL
+            """, logger: logger)
+        var found: Set<String> = []
+        for try await id in rows.decode(String.self) { found.insert(id) }
+        return found
     }
 
     /// Escalations, newest first: open ones only unless `includeResolved`; optionally of one project.

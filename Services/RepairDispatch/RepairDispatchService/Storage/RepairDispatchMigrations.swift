@@ -196,5 +196,14 @@ enum RepairDispatchMigrations {
                     last_value int NOT NULL
                 );
                 """),
+        Migration(
+            version: 6, name: "orders_follow_case_lifecycle",
+            sql: """
+                -- A case has at most one live work order; a cancelled one (e.g. the case was closed by staff) stays
+                -- for the record, and reopening the case opens a new order.
+                ALTER TABLE work_orders DROP CONSTRAINT work_orders_case_id_key;
+                CREATE UNIQUE INDEX work_orders_case_live ON work_orders (case_id) WHERE status <> 'cancelled';
+                CREATE INDEX work_orders_case ON work_orders (case_id);
+                """),
     ]
 }

@@ -9,17 +9,26 @@ struct WorkOrderRepository {
     let connection: PostgresConnection
     let logger: Logger
 
-    /// Of `caseIDs`, those that already have a work order.
-    func existingCaseIDs(_ caseIDs: [String]) async throws -> Set<String> {
+    /// Of `caseIDs`, those that already have a work order (with `liveOnly`, one that is not cancelled).
+    func existingCaseIDs(_ caseIDs: [String], liveOnly: Bool = false) async throws -> Set<String> {
         guard !caseIDs.isEmpty else { return [] }
         let rows = try await connection.query(
-            "SELECT case_id FROM work_orders WHERE case_id = ANY(\(caseIDs)::text[])", logger: logger)
+            """
+            SELECT case_id FROM work_orders WHERE case_id = ANY(\(caseIDs)::text[]) AND (NOT \(liveOnly) OR status <> 'cancelled')
+            """, logger: logger)
         var found: Set<String> = []
         for try await caseID in rows.decode(String.self) { found.insert(caseID) }
         return found
     }
 
-    /// Inserts `orders` in one statement; returns the ids inserted (a case that got an order meanwhile is skipped).
+    /// Every work order of case `caseID` (a case has at most one live order; cancelled ones stay), oldest first,
+    /// locked until the transaction ends.
+    func lockOrders(ofCase caseID: String) async throws -> [WorkOrder] {
+        try await orders(
+            "SELECT to_jsonb(w)::text FROM work_orders w WHERE case_id = \(caseID) ORDER BY created_at, work_order_id FOR UPDATE")
+    }
+
+    /// Inserts `orders` in one statement; returns the ids inserted (a case that got a live order meanwhile is skipped).
     func insert(_ orders: [WorkOrder]) async throws -> Set<String> {
         guard !orders.isEmpty else { return [] }
         let json = try Self.json(orders.map(WorkOrderRow.init))
@@ -28,7 +37,7 @@ struct WorkOrderRepository {
             unsafeSQL: """
                 INSERT INTO work_orders (\(columns))
                 SELECT \(columns) FROM jsonb_populate_recordset(NULL::work_orders, $1::jsonb)
-                ON CONFLICT (case_id) DO NOTHING
+                ON CONFLICT (case_id) WHERE status <> 'cancelled' DO NOTHING
                 RETURNING work_order_id::text
                 """)
         query.binds.append(json)
@@ -202,21 +211,23 @@ struct WorkOrderRepository {
 
     // MARK: Entries
 
-    /// A note, photo, part used or part awaited, as the technician logged it.
+    /// A note, photo, part used or part awaited, as the technician logged it, or a case change recorded by the system.
     struct Entry: Codable, Sendable {
-        /// `note`, `photo`, `part_used` or `part_awaited`.
+        /// `note`, `photo`, `part_used`, `part_awaited`, or `case_merged` (the case joined a group incident).
         var kind: String
         var body: EntryBody
         var actor: String
         var created_at: Timestamp?
     }
 
-    /// What an entry says: text for notes, a URL for photos, a part and quantity for parts.
+    /// What an entry says: text for notes, a URL for photos, a part and quantity for parts, the group incident (and
+    /// a text) for `case_merged`.
     struct EntryBody: Codable, Sendable, Hashable {
         var text: String?
         var url: String?
         var part: String?
         var quantity: Int?
+        var group_incident_id: String?
     }
 
     /// Adds entries to an order.
@@ -228,6 +239,20 @@ struct WorkOrderRepository {
             SELECT \(uuid), e.kind, e.body, e.actor
             FROM jsonb_to_recordset(\(try Self.json(entries))::jsonb) AS e(kind text, body jsonb, actor text)
             """, logger: logger)
+    }
+
+    /// The group incidents recorded (`case_merged` entries) on each of the orders `ids`.
+    func recordedMerges(of ids: [String]) async throws -> [String: Set<String>] {
+        let uuids = ids.compactMap { UUID(uuidString: $0) }
+        guard !uuids.isEmpty else { return [:] }
+        let rows = try await connection.query(
+            """
+            SELECT work_order_id::text, body->>'group_incident_id' FROM work_order_entries
+            WHERE work_order_id = ANY(\(uuids)::uuid[]) AND kind = 'case_merged' AND body->>'group_incident_id' IS NOT NULL
+            """, logger: logger)
+        var found: [String: Set<String>] = [:]
+        for try await (id, incident) in rows.decode((String, String).self) { found[id, default: []].insert(incident) }
+        return found
     }
 
     /// The order's entries, oldest first.
