@@ -64,7 +64,7 @@ package struct ConsumerConfiguration: Sendable, Hashable {
     /// Topics to subscribe to.
     package var topics: [String]
     /// Most records handed to one handler call.
-    package var maxBatch: Int = 500
+    package var maxBatch: Int = 2000
     /// How long one poll waits for the first record of a batch.
     package var pollTimeout: Duration = .milliseconds(100)
     /// How long a broker holds an empty fetch (`fetch.wait.max.ms`); small values cut latency.

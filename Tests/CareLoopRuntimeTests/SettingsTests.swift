@@ -42,7 +42,7 @@ struct SettingsTests {
         #expect(runtime.database.database == "careloop")
         #expect(runtime.consumer(topics: ["careloop.cases.v1"]).groupID == "careloop-routing")
         #expect(runtime.eventSource == "careloop://routing")
-        #expect(runtime.consumerTuning.maxBatch == 500)
+        #expect(runtime.consumerTuning.maxBatch == 2000)
     }
 
     @Test(

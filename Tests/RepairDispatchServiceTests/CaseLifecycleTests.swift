@@ -182,6 +182,34 @@ struct CaseLifecycleTests {
         }
     }
 
+    @Test("one batch of routed cases merged into a group incident, one of them closed too: every order opened, each merge recorded once, the close applied after its merge")
+    func groupIncidentInOneBatch() async throws {
+        try await DispatchTestBed.with { bed in
+            let cases = (0..<4).map { routedCase(building: "\($0 + 1)") }
+            var pairs: [(CaseEventData, EventType)] = cases.map { ($0, .caseRouted) }
+            pairs += cases.map { (caseEvent($0, .merged, at: bed.clock.now, reason: "4 owners", actor: "system", groupIncidentID: "GI-7"), .caseMerged) }
+            pairs.append((caseEvent(cases[0], .closed, at: bed.clock.now, reason: "duplicate report", actor: "STAFF-7"), .caseClosed))
+            let records = try pairs.enumerated().map { index, pair in try bed.record(pair.0, type: pair.1, offset: 20 + Int64(index)) }
+            #expect(try await bed.handle(records).isEmpty)
+            let commands = WorkOrderCommands(parts: bed.parts)
+            for (position, data) in cases.enumerated() {
+                let order = try #require(try await bed.order(ofCase: data.caseID))
+                #expect(order.status == (position == 0 ? .cancelled : .assigned))
+                let merges = try await commands.details(order.id, for: .staff("STAFF-7")).entries.filter { $0.kind == "case_merged" }
+                #expect(merges.count == 1 && merges.first?.body.group_incident_id == "GI-7", "case \(position)")
+            }
+            // The same batch again (a redelivery under new event ids) records nothing more.
+            let again = try pairs.enumerated().map { index, pair in
+                try bed.record(pair.0, type: pair.1, offset: 40 + Int64(index), idSuffix: "-again")
+            }
+            #expect(try await bed.handle(again).isEmpty)
+            for data in cases.dropFirst() {
+                let order = try #require(try await bed.order(ofCase: data.caseID))
+                #expect(try await commands.details(order.id, for: .staff("STAFF-7")).entries.filter { $0.kind == "case_merged" }.count == 1)
+            }
+        }
+    }
+
     @Test("a routed case and its close in one batch are applied in topic order")
     func orderWithinBatch() async throws {
         try await DispatchTestBed.with { bed in

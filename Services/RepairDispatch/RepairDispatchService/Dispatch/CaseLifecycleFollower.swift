@@ -105,6 +105,49 @@ struct CaseLifecycleFollower: Sendable {
         return steps
     }
 
+    /// A `merged` event to record: the case and its group incident.
+    struct Merge: Sendable {
+        var data: CaseEventData
+        var groupIncidentID: String
+    }
+
+    /// Records `merges` on their cases' live orders (once per group incident) in a few statements for all of them:
+    /// a group incident merges hundreds of cases at once, and a merge only adds a history entry (it never changes
+    /// an order's state, so it cannot be refused). Returns how many entries were recorded.
+    @discardableResult
+    func record(_ merges: [Merge], connection: PostgresConnection, logger: Logger) async throws -> Int {
+        guard !merges.isEmpty else { return 0 }
+        let repository = WorkOrderRepository(connection: connection, logger: logger)
+        let orders = try await repository.lockOrders(ofCases: Array(Set(merges.map(\.data.caseID))))
+        guard !orders.isEmpty else { return 0 }
+        var recorded = try await repository.recordedMerges(of: orders.map(\.id))
+        let byCase = Dictionary(grouping: orders, by: \.caseID)
+        var effects = WorkOrderEffects(eventSource: opener.eventSource)
+        var count = 0
+        for merge in merges {
+            let snapshots = (byCase[merge.data.caseID] ?? []).sorted { $0.requestedAt < $1.requestedAt }.map {
+                CaseOrderSnapshot(
+                    workOrderID: $0.id, status: $0.status, requestedAt: $0.requestedAt, completedAt: $0.completedAt,
+                    recordedMerges: recorded[$0.id] ?? [], closeEscalated: false)
+            }
+            let change = CaseLifecycleChange.merged(groupIncidentID: merge.groupIncidentID)
+            for step in CaseLifecyclePolicy.steps(for: change, at: merge.data.occurredAt, orders: snapshots, caseNeedsWork: false) {
+                guard case .recordMerge(let id, let incident) = step else { continue }
+                effects.log(
+                    [.init(kind: "case_merged", body: .init(text: Self.reason(for: change, of: merge.data), group_incident_id: incident),
+                           actor: merge.data.actor ?? "system")],
+                    on: id)
+                recorded[id, default: []].insert(incident)
+                count += 1
+            }
+        }
+        try await effects.write(connection: connection, logger: logger)
+        if count > 0 {
+            Counter(label: "careloop_repair_dispatch_case_follow_ups_total", dimensions: [("step", "record_merge")]).increment(by: count)
+        }
+        return count
+    }
+
     /// The `reason` of the work-order events (at most 1,000 characters, as the contract allows).
     static func reason(for change: CaseLifecycleChange, of data: CaseEventData) -> String {
         let text: String

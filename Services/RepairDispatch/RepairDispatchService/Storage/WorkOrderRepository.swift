@@ -28,6 +28,13 @@ struct WorkOrderRepository {
             "SELECT to_jsonb(w)::text FROM work_orders w WHERE case_id = \(caseID) ORDER BY created_at, work_order_id FOR UPDATE")
     }
 
+    /// The orders of the cases `caseIDs`, locked, in one statement.
+    func lockOrders(ofCases caseIDs: [String]) async throws -> [WorkOrder] {
+        guard !caseIDs.isEmpty else { return [] }
+        return try await orders(
+            "SELECT to_jsonb(w)::text FROM work_orders w WHERE case_id = ANY(\(caseIDs)::text[]) ORDER BY case_id, created_at, work_order_id FOR UPDATE")
+    }
+
     /// Inserts `orders` in one statement; returns the ids inserted (a case that got a live order meanwhile is skipped).
     func insert(_ orders: [WorkOrder]) async throws -> Set<String> {
         guard !orders.isEmpty else { return [] }

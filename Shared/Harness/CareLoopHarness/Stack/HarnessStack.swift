@@ -169,8 +169,20 @@ package final class HarnessStack: Sendable {
             "CARELOOP_HTTP_PORT": String(httpPort),
             "CARELOOP_KAFKA_CONSUMER_GROUP_PREFIX": groupPrefix,
         ]) { _, fixed in fixed }
+        if service == .repairDispatch { environment.merge(Self.repairDispatchSeeds) { _, seed in seed } }
         environment.merge(configuration.serviceEnvironment[service] ?? [:]) { _, extra in extra }
         return environment
+    }
+
+    /// Repair dispatch gets the roster and delivery dates it ships with (`Services/RepairDispatch/seed/`, as `make
+    /// up` and the container image use them): without technicians every order would wait for someone suitable and
+    /// retry, which no deployment does.
+    static var repairDispatchSeeds: [String: String] {
+        let seed = ServiceProcess.repositoryRoot.appendingPathComponent("Services/RepairDispatch/seed")
+        return [
+            "CARELOOP_REPAIR_DISPATCH_TECHNICIANS_FILE": seed.appendingPathComponent("technicians.json").path,
+            "CARELOOP_REPAIR_DISPATCH_PROJECTS_FILE": seed.appendingPathComponent("projects.json").path,
+        ]
     }
 
     /// The current process of `slot`.
