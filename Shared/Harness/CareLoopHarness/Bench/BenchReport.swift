@@ -51,6 +51,8 @@ package struct BenchReport: Sendable, Codable {
     }
 
     package var machine: Machine
+    /// Settings given to every service on top of the harness's own (`--set`), when any.
+    package var settingOverrides: [String: String]?
     package var phases: [Phase] = []
     package var targetThroughput: Double
     package var targetP99Milliseconds: Double
@@ -94,6 +96,9 @@ extension BenchReport {
         var lines = [
             String(format: "CareLoop benchmark, %@: %d cores, %.0f GiB, %@; binaries %@", ISO8601DateFormatter().string(from: machine.date), machine.cores, gib, machine.kernel, machine.binaries)
         ]
+        if let overrides = settingOverrides, !overrides.isEmpty {
+            lines.append("settings      " + overrides.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+        }
         for phase in phases {
             lines.append("")
             lines.append(String(format: "== %@: %d submissions in %.1f s (%.0f/s offered), drained %@", phase.name, phase.load.generated, phase.load.seconds, phase.load.offeredRate, phase.drainSeconds.map { String(format: "%.1f s after", $0) } ?? "NOT within the limit"))

@@ -18,6 +18,7 @@ package enum BenchRunner {
         var report = BenchReport(
             machine: .current(binaries: ServiceProcess.binDirectory.path), targetThroughput: settings.targetThroughput,
             targetP99Milliseconds: settings.targetP99Milliseconds)
+        report.settingOverrides = settings.serviceEnvironment.values.first.flatMap { $0.isEmpty ? nil : $0 }
         report = try await HarnessStack.with(configuration, label: "bench", logger: logger, keepLogsIn: folder.appendingPathComponent("logs")) { stack in
             try await StackSession.with(stack, useHTTP: settings.httpShare > 0, logger: logger) { session in
                 var report = report

@@ -49,6 +49,21 @@ enum SharedOptions {
         }
     }
 
+    /// `--set CARELOOP_KEY=value,…`: settings given to every service on top of the harness's own (for comparing a
+    /// setting, e.g. `--set CARELOOP_KAFKA_CONSUMER_FETCH_WAIT_MAX_MS=50`).
+    static func settingOverrides(_ options: CommandOptions, services: [ServiceName]) throws -> [ServiceName: [String: String]] {
+        guard let text = options.string("set") else { return [:] }
+        var overrides: [String: String] = [:]
+        for pair in text.split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, parts[0].hasPrefix("CARELOOP_"), !parts[1].isEmpty else {
+                throw UsageError("--set takes CARELOOP_KEY=value pairs separated by commas, got '\(pair)'")
+            }
+            overrides[parts[0]] = parts[1]
+        }
+        return Dictionary(uniqueKeysWithValues: services.map { ($0, overrides) })
+    }
+
     /// `--catalogue` (default intake's seed file, else the built-in portfolio).
     static func catalogue(_ options: CommandOptions) throws -> PropertyCatalogue {
         try PropertyCatalogue.resolve(path: options.string("catalogue"), root: root)
