@@ -160,22 +160,23 @@ final class RepairDispatchStack: Sendable {
 
     /// Starts a (new) service process with fresh ports.
     func start() throws {
-        let adminPort = try freeLoopbackPort()
-        let httpPort = try freeLoopbackPort()
-        let process = try ServiceProcess(
-            "careloop-repair-dispatch", environment: serviceEnvironment(adminPort: adminPort, httpPort: httpPort), logDirectory: directory)
-        started.withLock { $0.append(process) }
-        current.withLock { $0 = Instance(process: process, adminPort: adminPort, httpPort: httpPort) }
+        let instance = try launch("careloop-repair-dispatch", environment: serviceEnvironment(adminPort:httpPort:))
+        current.withLock { $0 = instance }
     }
 
     /// Starts a routing process with fresh ports (on routing's schema, in the same consumer-group prefix).
     func startRouting() throws {
+        let instance = try launch("careloop-routing", environment: routingEnvironment(adminPort:httpPort:))
+        routing.withLock { $0 = instance }
+    }
+
+    /// Starts `executable` on two fresh ports with the environment made for them; its log stays with the stack.
+    private func launch(_ executable: String, environment: (Int, Int) -> [String: String]) throws -> Instance {
         let adminPort = try freeLoopbackPort()
         let httpPort = try freeLoopbackPort()
-        let process = try ServiceProcess(
-            "careloop-routing", environment: routingEnvironment(adminPort: adminPort, httpPort: httpPort), logDirectory: directory)
+        let process = try ServiceProcess(executable, environment: environment(adminPort, httpPort), logDirectory: directory)
         started.withLock { $0.append(process) }
-        routing.withLock { $0 = Instance(process: process, adminPort: adminPort, httpPort: httpPort) }
+        return Instance(process: process, adminPort: adminPort, httpPort: httpPort)
     }
 
     var instance: Instance { current.withLock { $0! } }
