@@ -49,11 +49,7 @@ struct CaseLifecycleFollower: Sendable {
         let ids = Array(orders.keys)
         let merges = try await repository.recordedMerges(of: ids)
         let escalated = try await EscalationRepository(connection: connection, logger: logger).openOn(ids, kind: .caseClosed)
-        let snapshots = orders.values.sorted { $0.requestedAt < $1.requestedAt }.map {
-            CaseOrderSnapshot(
-                workOrderID: $0.id, status: $0.status, requestedAt: $0.requestedAt, completedAt: $0.completedAt,
-                recordedMerges: merges[$0.id] ?? [], closeEscalated: escalated.contains($0.id))
-        }
+        let snapshots = Self.snapshots(of: Array(orders.values), merges: merges, closeEscalated: escalated)
         let steps = CaseLifecyclePolicy.steps(
             for: change, at: data.occurredAt, orders: snapshots, caseNeedsWork: WorkOrderOpener.needsWork(data))
         var metadata: Logger.Metadata = ["case_id": "\(data.caseID)", "case_event": "\(change)", "orders": "\(ids.count)"]
@@ -125,11 +121,7 @@ struct CaseLifecycleFollower: Sendable {
         var effects = WorkOrderEffects(eventSource: opener.eventSource)
         var count = 0
         for merge in merges {
-            let snapshots = (byCase[merge.data.caseID] ?? []).sorted { $0.requestedAt < $1.requestedAt }.map {
-                CaseOrderSnapshot(
-                    workOrderID: $0.id, status: $0.status, requestedAt: $0.requestedAt, completedAt: $0.completedAt,
-                    recordedMerges: recorded[$0.id] ?? [], closeEscalated: false)
-            }
+            let snapshots = Self.snapshots(of: byCase[merge.data.caseID] ?? [], merges: recorded, closeEscalated: [])
             let change = CaseLifecycleChange.merged(groupIncidentID: merge.groupIncidentID)
             for step in CaseLifecyclePolicy.steps(for: change, at: merge.data.occurredAt, orders: snapshots, caseNeedsWork: false) {
                 guard case .recordMerge(let id, let incident) = step else { continue }
@@ -146,6 +138,15 @@ struct CaseLifecycleFollower: Sendable {
             Counter(label: "careloop_repair_dispatch_case_follow_ups_total", dimensions: [("step", "record_merge")]).increment(by: count)
         }
         return count
+    }
+
+    /// What the policy sees of a case's `orders`, earliest request first.
+    static func snapshots(of orders: [WorkOrder], merges: [String: Set<String>], closeEscalated: Set<String>) -> [CaseOrderSnapshot] {
+        orders.sorted { $0.requestedAt < $1.requestedAt }.map {
+            CaseOrderSnapshot(
+                workOrderID: $0.id, status: $0.status, requestedAt: $0.requestedAt, completedAt: $0.completedAt,
+                recordedMerges: merges[$0.id] ?? [], closeEscalated: closeEscalated.contains($0.id))
+        }
     }
 
     /// The `reason` of the work-order events (at most 1,000 characters, as the contract allows).
