@@ -84,7 +84,7 @@ struct RoutingPipelineTests {
                 try await clients.producer.send(subject.record)
                 let routed = await eventually(timeout: Self.patience) { await stack.routingStatuses([subject.caseID]).values.first == "routed" }
                 try #require(routed, "not routed\(stack.logs())")
-                #expect(await stack.count(.routing, "sla_timers", where: "fired_at IS NULL") == 6)
+                #expect(await stack.count(.routing, "sla_timer_states", where: "fired_at IS NULL") == 6)
                 stack.kill9(.routing)
                 let killedAt = Date()
                 #expect(killedAt < registeredAt.addingTimeInterval(8), "the kill must come before the warning is due")
@@ -112,7 +112,7 @@ struct RoutingPipelineTests {
                     #expect(fired.date >= restartedAt.addingTimeInterval(-1), "the warning was published by the restarted process")
                 }
                 #expect(clients.caseEvents(type: .caseEscalated).filter { $0.caseID == key }.count == 1, "the breach escalated once")
-                #expect(await stack.count(.routing, "sla_timers", where: "deadline = 'acknowledge' AND fired_at IS NOT NULL") == 2)
+                #expect(await stack.count(.routing, "sla_timer_states", where: "deadline = 'acknowledge' AND fired_at IS NOT NULL") == 2)
                 #expect(await stack.count(.routing, "case_escalations") == 1)
             }
         }

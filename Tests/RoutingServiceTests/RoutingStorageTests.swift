@@ -28,7 +28,7 @@ struct RoutingStorageTests {
             #expect(try await RoutingDatabase.apply(handler, events, database: database).isEmpty)
             #expect(try await RoutingDatabase.apply(handler, [try RoutingDatabase.registered(data)], database: database).isEmpty)
             #expect(try await RoutingDatabase.int("SELECT count(*) FROM cases WHERE status = 'routed'", database) == 1)
-            #expect(try await RoutingDatabase.int("SELECT count(*) FROM sla_timers WHERE fired_at IS NULL", database) == 6)
+            #expect(try await RoutingDatabase.int("SELECT count(*) FROM sla_timer_states WHERE fired_at IS NULL", database) == 6)
             #expect(try await RoutingDatabase.int("SELECT count(*) FROM case_timeline WHERE action = 'routed'", database) == 1)
             #expect(try await RoutingDatabase.int("SELECT count(*) FROM cases WHERE requires_work_order AND rules_version = '1.0.0' AND routed_by = 'test/1'", database) == 1)
             let published = try await RoutingDatabase.outbox(database)
@@ -58,7 +58,7 @@ struct RoutingStorageTests {
             #expect(try await RoutingDatabase.int("SELECT count(*) FROM group_incidents", database) == 1)
             #expect(try await RoutingDatabase.int("SELECT count(*) FROM cases WHERE status = 'merged' AND severity = 'group_incident'", database) == 6)
             #expect(try await RoutingDatabase.int("SELECT count(DISTINCT group_incident_id) FROM cases", database) == 1)
-            #expect(try await RoutingDatabase.int("SELECT count(*) FROM sla_timers WHERE fired_at IS NULL", database) == 0, "merged cases stop their clocks")
+            #expect(try await RoutingDatabase.int("SELECT count(*) FROM sla_timer_states WHERE fired_at IS NULL", database) == 0, "merged cases stop their clocks")
             let events = try await RoutingDatabase.outbox(database)
             let merged = events.filter { $0.type == "careloop.case.merged" }
             #expect(Set(merged.map(\.data.caseID)) == Set(cases.map(\.caseID)))
@@ -102,7 +102,7 @@ struct RoutingStorageTests {
                         project: "P-\(index)", owner: "OWN-\(index)", at: past))
             }
             _ = try await RoutingDatabase.apply(handler, events, database: database)
-            #expect(try await RoutingDatabase.int("SELECT count(*) FROM sla_timers WHERE fired_at IS NULL", database) == cases * 6)
+            #expect(try await RoutingDatabase.int("SELECT count(*) FROM sla_timer_states WHERE fired_at IS NULL", database) == cases * 6)
 
             let configuration = SLATimerWorker.Configuration(batchSize: 25, pollInterval: .milliseconds(10))
             let workers = (0..<2).map { _ in
@@ -129,8 +129,8 @@ struct RoutingStorageTests {
             #expect(sla.count == cases * 6)
             #expect(Set(sla.map { "\($0.data.caseID)/\($0.type)/\($0.data.deadline ?? "-")" }).count == cases * 6, "each timer once")
             #expect(outbox.filter { $0.type == "careloop.case.escalated" }.count == cases * 3, "one level per breach")
-            #expect(try await RoutingDatabase.int("SELECT count(*) FROM sla_timers WHERE fired_at IS NULL", database) == 0)
-            #expect(try await RoutingDatabase.int("SELECT count(*) FROM sla_timers WHERE fired_at IS NOT NULL", database) == cases * 6)
+            #expect(try await RoutingDatabase.int("SELECT count(*) FROM sla_timer_states WHERE fired_at IS NULL", database) == 0)
+            #expect(try await RoutingDatabase.int("SELECT count(*) FROM sla_timer_states WHERE fired_at IS NOT NULL", database) == cases * 6)
             #expect(try await RoutingDatabase.int("SELECT count(*) FROM cases WHERE escalation_level = 3", database) == cases)
             // Per case the events are in order: warnings and breaches by due time.
             let first = try #require(outbox.first { $0.type == "careloop.case.sla_warning" }?.data.caseID)
@@ -159,7 +159,7 @@ struct RoutingStorageTests {
             // The cases of the 20 earliest timers, each once, in due order.
             let earliest = try await database.withConnection { connection in
                 try await connection.query(
-                    "SELECT case_id FROM sla_timers WHERE fired_at IS NULL ORDER BY due_at, case_id LIMIT 20", logger: logger
+                    "SELECT case_id FROM sla_timer_states WHERE fired_at IS NULL ORDER BY due_at, case_id LIMIT 20", logger: logger
                 ).decode(UUID.self).reduce(into: [UUID]()) { if !$0.contains($1) { $0.append($1) } }
             }
             let (first, second) = try await database.withTransaction { connection in
@@ -228,11 +228,11 @@ struct RoutingStorageTests {
             }
             let start = data.occurredAt.date
             try await act(.acknowledge, at: start.addingTimeInterval(60))
-            #expect(try await RoutingDatabase.int("SELECT count(*) FROM sla_timers WHERE fired_at IS NULL", database) == 4)
+            #expect(try await RoutingDatabase.int("SELECT count(*) FROM sla_timer_states WHERE fired_at IS NULL", database) == 4)
             try await act(.waitOnOwner(reason: "owner travelling"), at: start.addingTimeInterval(120))
             #expect(try await RoutingDatabase.int("SELECT count(*) FROM sla_timers", database) == 0)
             try await act(.resume, at: start.addingTimeInterval(7320))
-            #expect(try await RoutingDatabase.int("SELECT count(*) FROM sla_timers WHERE fired_at IS NULL", database) == 4)
+            #expect(try await RoutingDatabase.int("SELECT count(*) FROM sla_timer_states WHERE fired_at IS NULL", database) == 4)
             let shift = try await RoutingDatabase.int(
                 """
                 SELECT round(extract(epoch FROM due_at - '\(Timestamp(start).rfc3339)'::timestamptz))::int FROM sla_timers
@@ -279,7 +279,7 @@ struct RoutingStorageTests {
                 type: .surveyInvited, topic: .surveys, subject: "SV-0")
             #expect(try await RoutingDatabase.apply(followUp, [invited], database: database).isEmpty)
             #expect(try await RoutingDatabase.int("SELECT count(*) FROM cases WHERE status = 'resolved' AND assignee = 'TECH-1'", database) == 1)
-            #expect(try await RoutingDatabase.int("SELECT count(*) FROM sla_timers WHERE fired_at IS NULL", database) == 0)
+            #expect(try await RoutingDatabase.int("SELECT count(*) FROM sla_timer_states WHERE fired_at IS NULL", database) == 0)
 
             #expect(try await RoutingDatabase.apply(followUp, [try survey(kind: .lifecycle3m, score: 5)], database: database).isEmpty)
             #expect(try await RoutingDatabase.int("SELECT count(*) FROM cases WHERE status = 'resolved'", database) == 1, "not a call-back")

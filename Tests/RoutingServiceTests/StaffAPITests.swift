@@ -58,7 +58,7 @@ struct StaffAPITests {
 
             let (paused, _) = try await post(client, "/v1/routing/cases/\(caseID)/wait-on-owner", key: key, body: #"{"reason":"owner abroad"}"#)
             #expect(paused == .ok)
-            #expect(try await RoutingDatabase.int("SELECT count(*) FROM sla_timers WHERE fired_at IS NULL", database) == 0, "clock paused")
+            #expect(try await RoutingDatabase.int("SELECT count(*) FROM sla_timer_states WHERE fired_at IS NULL", database) == 0, "clock paused")
 
             let types = try await RoutingDatabase.outbox(database).map(\.type)
             #expect(types == ["careloop.case.routed", "careloop.case.assigned", "careloop.case.assigned"])

@@ -18,6 +18,7 @@ import Foundation
 /// | `routing.callback.satisfiedScore` | `4` |
 /// | `routing.timers.batchSize` | `500` |
 /// | `routing.timers.pollIntervalMs` | `1000` |
+/// | `routing.timers.sweepAfterMs` | `60000` |
 struct RoutingSettings {
     var rules: RoutingRules
     var rulesPath: String
@@ -90,6 +91,7 @@ struct RoutingSettings {
 
         timers.batchSize = try settings.int("routing.timers.batchSize", default: timers.batchSize, range: 1...10_000)
         timers.pollInterval = try settings.milliseconds("routing.timers.pollIntervalMs", default: timers.pollInterval, range: 10...600_000)
+        timers.sweepAfter = try settings.milliseconds("routing.timers.sweepAfterMs", default: timers.sweepAfter, range: 0...86_400_000)
     }
 
     /// The configured path, or the default relative to the working directory or to this source tree.

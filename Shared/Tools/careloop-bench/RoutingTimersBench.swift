@@ -11,11 +11,13 @@ import RoutingService
 /// Fills routing's `sla_timers` (throw-away PostgreSQL, routing's real migrations) with `--cases` cases × 6 timers,
 /// `--due` of them overdue and the rest spread over the next 30 days, then claims the due ones in batches of
 /// `--batch` with the worker's own statements, one transaction per batch as the worker runs them: the claim
-/// (`SLATimerStore.claimDue`: the partial index on unfired `due_at`, an advisory lock per claimed case), the case locks
-/// (`SLATimerStore.lockCases`, `SKIP LOCKED`), then marking the claimed cases' due timers fired; while the backlog
-/// drains each claim starts at the previous one's latest due time, as the worker's do. Prints the claim
-/// time per batch, claim plus case locks, and the whole batch transaction (p50, p99, max). The worker's own work per
-/// case (events, clock, timeline) comes on top of the transaction time and is not part of claiming.
+/// (`SLATimerStore.claimDue`: an index-only scan of `sla_timers_due` skipping fired keys, an advisory lock per claimed
+/// case), the case locks (`SLATimerStore.lockCases`, `SKIP LOCKED`), then recording the claimed cases' due timers
+/// fired in `sla_timer_firings`, as the worker's sync does; while the backlog drains each claim starts at the previous
+/// one's latest due time, as the worker's do. Prints the claim time per batch, claim plus case locks, and the whole
+/// batch transaction (p50, p99, max), then sweeps the fired timers out (`SLATimerStore.sweep`, as the idle worker
+/// does) and prints its time. The worker's own work per case (events, clock, timeline) comes on top of the
+/// transaction time and is not part of claiming.
 enum RoutingTimersBench: BenchScenario {
     static let name = "routing-timers"
     static let summary = "claim due SLA timers in batches from 1,000,000 open timers (--cases, --due, --batch)"
@@ -53,23 +55,18 @@ enum RoutingTimersBench: BenchScenario {
             }
             let (open, due) = try await database.withConnection { connection in
                 (
-                    try await connection.queryValue("SELECT count(*) FROM sla_timers WHERE fired_at IS NULL", as: Int.self, logger: logger) ?? 0,
+                    try await connection.queryValue("SELECT count(*) FROM sla_timer_states WHERE fired_at IS NULL", as: Int.self, logger: logger) ?? 0,
                     try await connection.queryValue(
-                        "SELECT count(*) FROM sla_timers WHERE fired_at IS NULL AND due_at <= now()", as: Int.self, logger: logger) ?? 0
+                        "SELECT count(*) FROM sla_timer_states WHERE fired_at IS NULL AND due_at <= now()", as: Int.self, logger: logger) ?? 0
                 )
             }
             print("filled \(open) open timers (\(due) due) for \(cases) cases in \(ContinuousClock.now - fillStart)")
             let lockClass = SLATimerStore.lockClass(schema: database.schema)
             let plan = try await database.withConnection { connection in
+                let claim = SLATimerStore.claimQuery(at: Date(), from: nil, limit: batch, lockClass: lockClass)
                 let rows = try await connection.query(
-                    """
-                    EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
-                    WITH due AS MATERIALIZED (
-                        SELECT case_id, due_at FROM sla_timers WHERE fired_at IS NULL AND due_at <= now()
-                        ORDER BY due_at LIMIT \(batch * 2))
-                    SELECT case_id, due_at FROM due WHERE pg_try_advisory_xact_lock(\(lockClass), hashtext(case_id::text))
-                    LIMIT \(batch)
-                    """, logger: logger)
+                    PostgresQuery(unsafeSQL: "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + claim.sql, binds: claim.binds),
+                    logger: logger)
                 var lines: [String] = []
                 for try await line in rows.decode(String.self) { lines.append(line) }
                 return lines
@@ -81,7 +78,7 @@ enum RoutingTimersBench: BenchScenario {
                 let start = ContinuousClock.now
                 try await database.withConnection { connection in
                     let rows = try await connection.query(
-                        "SELECT case_id, due_at FROM sla_timers WHERE fired_at IS NULL AND due_at > now() ORDER BY due_at LIMIT \(batch)",
+                        "SELECT case_id, due_at FROM sla_timers WHERE due_at > now() ORDER BY due_at LIMIT \(batch)",
                         logger: logger)
                     for try await _ in rows.decode((UUID, Date).self) {}
                 }
@@ -112,8 +109,10 @@ enum RoutingTimersBench: BenchScenario {
                         let fired = try await connection.queryValue(
                             """
                             WITH fired AS (
-                                UPDATE sla_timers SET fired_at = \(now)
-                                WHERE case_id = ANY(\(held)::uuid[]) AND fired_at IS NULL AND due_at <= \(now) RETURNING 1)
+                                INSERT INTO sla_timer_firings (case_id, deadline, kind, fired_at)
+                                SELECT case_id, deadline, kind, \(now) FROM sla_timers
+                                WHERE case_id = ANY(\(held)::uuid[]) AND due_at <= \(now)
+                                ON CONFLICT DO NOTHING RETURNING 1)
                             SELECT count(*) FROM fired
                             """, as: Int.self, logger: logger) ?? 0
                         return (claimTime, lockTime, claimed, fired)
@@ -143,6 +142,19 @@ enum RoutingTimersBench: BenchScenario {
             print(line("claim (advisory lock per case):   ", claims))
             print(line("claim + case locks (SKIP LOCKED): ", claimsAndLocks))
             print(line("batch transaction:                ", batches))
+
+            // The idle worker's sweep of what the drain fired, then a claim from the earliest due timer again.
+            let sweepStart = ContinuousClock.now
+            var swept = 0, sweeps = 0
+            while true {
+                let removed = try await database.withTransaction { connection in
+                    try await SLATimerStore.sweep(firedBefore: Date().addingTimeInterval(1), limit: batch * 5, connection: connection, logger: logger)
+                }
+                guard removed > 0 else { break }
+                swept += removed
+                sweeps += 1
+            }
+            print("sweep: \(swept) fired timer rows removed in \(sweeps) sweeps of up to \(batch * 5) cases, \(ContinuousClock.now - sweepStart)")
         }
         try await PostgresTestCluster.dropSchema(configuration)
     }

@@ -3,7 +3,15 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// The `sla_timers` table: one row per open warning or deadline of a case, claimed by the timer worker when due.
+/// The `sla_timers` table (one row per open warning or deadline of a case, claimed by the timer worker when due)
+/// and `sla_timer_firings` (one row per timer row that fired, swept with it later).
+///
+/// Firing never writes a timer row: it inserts the timer's key into `sla_timer_firings`, and the claim skips keys
+/// found there. The claim reads `sla_timers` through `sla_timers_due (due_at) INCLUDE (case_id, deadline, kind)`,
+/// an index-only scan while the table's pages are all-visible, so a batch's firing leaves nothing in the way of the
+/// next claim. (Marking rows fired in place, the first design, left a dead row version on ~500 scattered heap pages
+/// per batch, which the next claims read and pruned.) ``sweep(firedBefore:limit:connection:logger:)`` removes fired
+/// rows from both tables in bulk while the worker is idle.
 package enum SLATimerStore {
     /// What a claim locked.
     package struct Claim: Sendable {
@@ -15,48 +23,56 @@ package enum SLATimerStore {
         package var latestDue: Date?
     }
 
-    /// Claims up to `limit` due timers, earliest first. A timer is claimed by taking a transaction-scoped advisory
-    /// lock on its case (`pg_try_advisory_xact_lock(lockClass, hashtext(case_id))`): a case another worker has
-    /// claimed is skipped, not waited for, and the claim lasts until the caller's transaction ends.
+    /// Claims up to `limit` due, unfired timers, earliest first. A timer is claimed by taking a transaction-scoped
+    /// advisory lock on its case (`pg_try_advisory_xact_lock(lockClass, hashtext(case_id))`): a case another worker
+    /// has claimed is skipped, not waited for, and the claim lasts until the caller's transaction ends.
     ///
-    /// Advisory locks live in PostgreSQL's shared lock table, so claiming writes nothing: locking the timer rows
-    /// (`FOR UPDATE SKIP LOCKED`, the first design) wrote each row's heap page and a WAL record, ~500 scattered
-    /// pages per batch, which was most of the claim's time. Firing stays exactly-once because the worker then
-    /// locks the claimed cases' rows (``lockCases(_:connection:logger:)``) and their stored clocks decide what is
-    /// due; the advisory lock only keeps replicas from claiming the same cases. Each claim holds up to `limit`
-    /// advisory locks until commit: PostgreSQL's lock table (`max_locks_per_transaction` × `max_connections`,
-    /// 6,400 by default) must fit `limit` per replica besides the ordinary locks.
+    /// Advisory locks live in PostgreSQL's shared lock table, so claiming writes nothing. Firing stays exactly-once
+    /// because the worker then locks the claimed cases' rows (``lockCases(_:connection:logger:)``) and their stored
+    /// clocks decide what is due; the advisory lock only keeps replicas from claiming the same cases. Each claim
+    /// holds up to `limit` advisory locks until commit: PostgreSQL's lock table (`max_locks_per_transaction` ×
+    /// `max_connections`, 6,400 by default) must fit `limit` per replica besides the ordinary locks.
     ///
-    /// The plan walks the partial index `sla_timers_due` (unfired rows only, by `due_at`) for at most `2 × limit`
-    /// candidates (the rows other replicas claimed are skipped within them): the cost is the rows read, not the
-    /// table's size. While a backlog drains, pass the previous batch's ``Claim/latestDue`` as `from`: the scan then
-    /// starts after the index entries of the timers just fired, which stay in the index (dead) until vacuum. A
-    /// timer left behind by such a scan (skipped because its case was held, or inserted with an earlier due time)
-    /// is claimed by the next scan without `from`, which the worker makes as soon as a batch is not full.
+    /// The plan walks `sla_timers_due` in `due_at` order for at most `2 × limit` candidates that have no firing
+    /// (the rows other replicas claimed are skipped within them): the cost is the rows read, not the table's size.
+    /// While a backlog drains, pass the previous batch's ``Claim/latestDue`` as `from`: the scan then starts after
+    /// the timers just fired, which stay in the index until swept. A timer left behind by such a scan (skipped
+    /// because its case was held, or inserted with an earlier due time) is claimed by the next scan without `from`,
+    /// which the worker makes as soon as a batch is not full. The claimed cases come back as one array in one row.
     package static func claimDue(
         at now: Date, from: Date? = nil, limit: Int, lockClass: Int32, connection: PostgresConnection, logger: Logger
     ) async throws -> Claim {
-        // The candidates are materialized first so that the lock function runs only on them, in `due_at` order,
-        // and the outer `LIMIT` stops taking locks once `limit` timers are claimed.
         let rows = try await connection.query(
-            """
-            WITH due AS MATERIALIZED (
-                SELECT case_id, due_at FROM sla_timers
-                WHERE fired_at IS NULL AND due_at <= \(now) AND due_at >= \(from ?? Date.distantPast)
-                ORDER BY due_at
-                LIMIT \(limit * 2))
-            SELECT case_id, due_at FROM due
-            WHERE pg_try_advisory_xact_lock(\(lockClass), hashtext(case_id::text))
-            LIMIT \(limit)
-            """, logger: logger)
+            claimQuery(at: now, from: from, limit: limit, lockClass: lockClass), logger: logger)
         var claim = Claim(cases: [], timers: 0, latestDue: nil)
-        var seen: Set<UUID> = []
-        for try await (id, due) in rows.decode((UUID, Date).self) {
-            claim.timers += 1
-            claim.latestDue = max(claim.latestDue ?? due, due)
-            if seen.insert(id).inserted { claim.cases.append(id) }
+        for try await (count, latest, ids) in rows.decode((Int, Date?, [UUID]?).self) {
+            claim.timers = count
+            claim.latestDue = latest
+            var seen: Set<UUID> = []
+            claim.cases = (ids ?? []).filter { seen.insert($0).inserted }
         }
         return claim
+    }
+
+    /// The statement of ``claimDue(at:from:limit:lockClass:connection:logger:)`` (the benchmark explains it).
+    package static func claimQuery(at now: Date, from: Date?, limit: Int, lockClass: Int32) -> PostgresQuery {
+        // The candidates are materialized first so that the lock function runs only on them, in `due_at` order, and
+        // the `LIMIT` after it stops taking locks once `limit` timers are claimed (the CTE is read lazily).
+        """
+        WITH due AS MATERIALIZED (
+            SELECT t.case_id, t.due_at FROM sla_timers AS t
+            WHERE t.due_at <= \(now) AND t.due_at >= \(from ?? Date.distantPast)
+                AND NOT EXISTS (
+                    SELECT 1 FROM sla_timer_firings AS f
+                    WHERE f.case_id = t.case_id AND f.deadline = t.deadline AND f.kind = t.kind)
+            ORDER BY t.due_at
+            LIMIT \(limit * 2)),
+        claimed AS (
+            SELECT case_id, due_at FROM due
+            WHERE pg_try_advisory_xact_lock(\(lockClass), hashtext(case_id::text))
+            LIMIT \(limit))
+        SELECT count(*)::int8, max(due_at), array_agg(case_id ORDER BY due_at) FROM claimed
+        """
     }
 
     /// The advisory-lock class of the timer claims in `schema` (the first key of the two-key form, which never
@@ -77,107 +93,107 @@ package enum SLATimerStore {
         return locked
     }
 
-    /// Makes the rows of `records` match their clocks: published timers are marked fired at `now`, timers no longer
-    /// wanted (met milestones, a pause, a closed or merged case) are deleted unfired, and wanted ones are inserted
-    /// or moved (a resume shifts them; a reopening arms fired ones again).
+    /// Makes the rows of `records` match their clocks: published timers are recorded fired at `now`, timers no
+    /// longer wanted (met milestones, a pause, a closed or merged case) are deleted unfired, and wanted ones are
+    /// inserted or moved (a resume shifts them; a reopening arms fired ones again). Rows already as wanted are not
+    /// written at all. The caller holds the cases' rows (every writer does, the timer worker included), so no other
+    /// transaction writes these cases' timers meanwhile.
     /// - Parameter fresh: the cases are new (no rows yet): only inserts.
-    ///
-    /// Writers hold the cases' rows (staff requests, consumers) and may wait for timer rows a worker is marking; the
-    /// worker uses ``syncAfterFiring(_:now:connection:logger:)`` instead, which never waits, so no cycle can form.
     static func sync(_ records: [CaseRecord], now: Date, fresh: Bool = false, connection: PostgresConnection, logger: Logger) async throws {
         guard !records.isEmpty else { return }
-        var wantedCases: [UUID] = [], wantedDeadlines: [String] = [], wantedKinds: [String] = [], wantedAt: [Date] = []
-        var firedCases: [UUID] = [], firedDeadlines: [String] = [], firedKinds: [String] = []
+        var wanted = TimerKeys(), fired = TimerKeys()
+        var wantedAt: [Date] = []
         for record in records {
             for timer in record.wantedTimers {
-                wantedCases.append(record.caseID)
-                wantedDeadlines.append(timer.milestone.rawValue)
-                wantedKinds.append(timer.kind.rawValue)
+                wanted.append(record.caseID, SLATimerKey(milestone: timer.milestone, kind: timer.kind))
                 wantedAt.append(timer.at)
             }
-            for key in record.firedTimers {
-                firedCases.append(record.caseID)
-                firedDeadlines.append(key.milestone.rawValue)
-                firedKinds.append(key.kind.rawValue)
-            }
+            for key in record.firedTimers { fired.append(record.caseID, key) }
         }
         if !fresh {
-            let ids = records.map(\.caseID)
-            if !firedCases.isEmpty {
+            if !fired.cases.isEmpty {
+                // Once per timer row: a published timer whose row was swept (or never written) gets no firing.
                 try await connection.query(
                     """
-                    UPDATE sla_timers AS t SET fired_at = \(now)
-                    FROM unnest(\(firedCases)::uuid[], \(firedDeadlines)::text[], \(firedKinds)::text[]) AS f(case_id, deadline, kind)
-                    WHERE t.case_id = f.case_id AND t.deadline = f.deadline AND t.kind = f.kind AND t.fired_at IS NULL
+                    INSERT INTO sla_timer_firings (case_id, deadline, kind, fired_at)
+                    SELECT f.case_id, f.deadline, f.kind, \(now)
+                    FROM unnest(\(fired.cases)::uuid[], \(fired.deadlines)::text[], \(fired.kinds)::text[]) AS f(case_id, deadline, kind)
+                    WHERE EXISTS (
+                        SELECT 1 FROM sla_timers AS t WHERE t.case_id = f.case_id AND t.deadline = f.deadline AND t.kind = f.kind)
+                    ON CONFLICT (case_id, deadline, kind) DO NOTHING
                     """, logger: logger)
             }
             try await connection.query(
                 """
                 DELETE FROM sla_timers AS t
-                WHERE t.case_id = ANY(\(ids)::uuid[]) AND t.fired_at IS NULL AND NOT EXISTS (
-                    SELECT 1 FROM unnest(\(wantedCases)::uuid[], \(wantedDeadlines)::text[], \(wantedKinds)::text[])
-                        AS w(case_id, deadline, kind)
-                    WHERE w.case_id = t.case_id AND w.deadline = t.deadline AND w.kind = t.kind)
+                WHERE t.case_id = ANY(\(records.map(\.caseID))::uuid[])
+                    AND NOT EXISTS (
+                        SELECT 1 FROM sla_timer_firings AS f
+                        WHERE f.case_id = t.case_id AND f.deadline = t.deadline AND f.kind = t.kind)
+                    AND NOT EXISTS (
+                        SELECT 1 FROM unnest(\(wanted.cases)::uuid[], \(wanted.deadlines)::text[], \(wanted.kinds)::text[])
+                            AS w(case_id, deadline, kind)
+                        WHERE w.case_id = t.case_id AND w.deadline = t.deadline AND w.kind = t.kind)
+                """, logger: logger)
+            guard !wanted.cases.isEmpty else { return }
+            try await connection.query(
+                """
+                DELETE FROM sla_timer_firings AS f
+                USING unnest(\(wanted.cases)::uuid[], \(wanted.deadlines)::text[], \(wanted.kinds)::text[]) AS w(case_id, deadline, kind)
+                WHERE f.case_id = w.case_id AND f.deadline = w.deadline AND f.kind = w.kind
                 """, logger: logger)
         }
-        guard !wantedCases.isEmpty else { return }
+        guard !wanted.cases.isEmpty else { return }
+        // `ON CONFLICT DO UPDATE` locks (writes) every conflicting row, even one it leaves as it is: rows already
+        // due as wanted are filtered out first.
         try await connection.query(
             """
             INSERT INTO sla_timers (case_id, deadline, kind, due_at)
-            SELECT * FROM unnest(\(wantedCases)::uuid[], \(wantedDeadlines)::text[], \(wantedKinds)::text[], \(wantedAt)::timestamptz[])
-            ON CONFLICT (case_id, deadline, kind) DO UPDATE SET due_at = EXCLUDED.due_at, fired_at = NULL
-            WHERE sla_timers.due_at <> EXCLUDED.due_at OR sla_timers.fired_at IS NOT NULL
+            SELECT w.case_id, w.deadline, w.kind, w.due_at
+            FROM unnest(\(wanted.cases)::uuid[], \(wanted.deadlines)::text[], \(wanted.kinds)::text[], \(wantedAt)::timestamptz[])
+                AS w(case_id, deadline, kind, due_at)
+            WHERE \(fresh) OR NOT EXISTS (
+                SELECT 1 FROM sla_timers AS t
+                WHERE t.case_id = w.case_id AND t.deadline = w.deadline AND t.kind = w.kind AND t.due_at = w.due_at)
+            ON CONFLICT (case_id, deadline, kind) DO UPDATE SET due_at = EXCLUDED.due_at
             """, logger: logger)
     }
 
-    /// The timer worker's sync after firing: marks the published timers fired and deletes unfired rows the clocks
-    /// neither want nor published, skipping rows another worker holds (`SKIP LOCKED`) instead of waiting for them. A skipped row
-    /// stays unfired until a later batch claims it, finds its clock has nothing due and marks it then: the clock,
-    /// not the row, decides what is published, so nothing fires twice. Rows the clocks want are kept as they are
-    /// (firing never moves a timer; writers that move them use ``sync(_:now:fresh:connection:logger:)``).
-    static func syncAfterFiring(_ records: [CaseRecord], now: Date, connection: PostgresConnection, logger: Logger) async throws {
-        guard !records.isEmpty else { return }
-        var firedCases: [UUID] = [], firedDeadlines: [String] = [], firedKinds: [String] = []
-        var wantedCases: [UUID] = [], wantedDeadlines: [String] = [], wantedKinds: [String] = []
-        for record in records {
-            for key in record.firedTimers {
-                firedCases.append(record.caseID)
-                firedDeadlines.append(key.milestone.rawValue)
-                firedKinds.append(key.kind.rawValue)
-            }
-            // Rows to keep: the wanted ones, and the published ones (a published row skipped above is marked by a
-            // later batch, never deleted, so every timer that fired keeps its row).
-            for (milestone, kind) in record.wantedTimers.map({ ($0.milestone, $0.kind) }) + record.firedTimers.map({ ($0.milestone, $0.kind) }) {
-                wantedCases.append(record.caseID)
-                wantedDeadlines.append(milestone.rawValue)
-                wantedKinds.append(kind.rawValue)
-            }
-        }
-        if !firedCases.isEmpty {
-            try await connection.query(
-                """
-                WITH target AS (
-                    SELECT s.case_id, s.deadline, s.kind FROM sla_timers AS s
-                    JOIN unnest(\(firedCases)::uuid[], \(firedDeadlines)::text[], \(firedKinds)::text[]) AS f(case_id, deadline, kind)
-                        ON s.case_id = f.case_id AND s.deadline = f.deadline AND s.kind = f.kind
-                    WHERE s.fired_at IS NULL
-                    FOR UPDATE OF s SKIP LOCKED)
-                UPDATE sla_timers AS t SET fired_at = \(now) FROM target
-                WHERE t.case_id = target.case_id AND t.deadline = target.deadline AND t.kind = target.kind
-                """, logger: logger)
-        }
-        let ids = records.map(\.caseID)
-        try await connection.query(
+    /// Removes the timers fired before `before`, with their firings, of at most `limit` cases nobody holds (their
+    /// rows are locked first, `SKIP LOCKED`, like every writer of a case's timers). Returns the timer rows removed.
+    /// A swept timer is gone for good: its case's clock remembers that it fired, and a reopening that arms it again
+    /// inserts a new row.
+    package static func sweep(firedBefore before: Date, limit: Int, connection: PostgresConnection, logger: Logger) async throws -> Int {
+        let candidates = try await connection.query(
+            "SELECT DISTINCT case_id FROM sla_timer_firings WHERE fired_at < \(before) LIMIT \(limit)", logger: logger)
+        var ids: [UUID] = []
+        for try await id in candidates.decode(UUID.self) { ids.append(id) }
+        let held = try await lockCases(ids, connection: connection, logger: logger)
+        guard !held.isEmpty else { return 0 }
+        return try await connection.queryValue(
             """
-            WITH target AS (
-                SELECT s.case_id, s.deadline, s.kind FROM sla_timers AS s
-                WHERE s.case_id = ANY(\(ids)::uuid[]) AND s.fired_at IS NULL AND NOT EXISTS (
-                    SELECT 1 FROM unnest(\(wantedCases)::uuid[], \(wantedDeadlines)::text[], \(wantedKinds)::text[])
-                        AS w(case_id, deadline, kind)
-                    WHERE w.case_id = s.case_id AND w.deadline = s.deadline AND w.kind = s.kind)
-                FOR UPDATE OF s SKIP LOCKED)
-            DELETE FROM sla_timers AS t USING target
-            WHERE t.case_id = target.case_id AND t.deadline = target.deadline AND t.kind = target.kind
-            """, logger: logger)
+            WITH gone AS (
+                DELETE FROM sla_timer_firings WHERE case_id = ANY(\(held)::uuid[]) AND fired_at < \(before)
+                RETURNING case_id, deadline, kind),
+            swept AS (
+                DELETE FROM sla_timers AS t USING gone
+                WHERE t.case_id = ANY(\(held)::uuid[])  -- the primary key's prefix: no scan of the whole table
+                    AND t.case_id = gone.case_id AND t.deadline = gone.deadline AND t.kind = gone.kind
+                RETURNING 1)
+            SELECT count(*)::int8 FROM swept
+            """, as: Int.self, logger: logger) ?? 0
+    }
+}
+
+/// Timer keys as the parallel arrays `unnest` takes.
+private struct TimerKeys {
+    var cases: [UUID] = []
+    var deadlines: [String] = []
+    var kinds: [String] = []
+
+    mutating func append(_ caseID: UUID, _ key: SLATimerKey) {
+        cases.append(caseID)
+        deadlines.append(key.milestone.rawValue)
+        kinds.append(key.kind.rawValue)
     }
 }

@@ -1,3 +1,4 @@
+import CareLoopContracts
 import CareLoopStorage
 import Foundation
 import Logging
@@ -12,7 +13,8 @@ import ServiceLifecycle
 /// breaches from its clock (breaches escalate one level), updates the clock, marks the timers fired and records
 /// the facts on the timeline. The clock stored with the case decides what is due, so a timer row seen twice is
 /// published once. Nothing is held in memory between batches: a timer due while the service was down fires at the
-/// first batch after it is back.
+/// first batch after it is back. While idle (after a batch that was not full) it sweeps timers fired more than
+/// ``Configuration/sweepAfter`` ago out of the tables.
 struct SLATimerWorker: Service {
     /// How the worker polls.
     struct Configuration: Sendable {
@@ -20,6 +22,10 @@ struct SLATimerWorker: Service {
         var batchSize = 500
         /// The wait after a batch that was not full.
         var pollInterval: Duration = .seconds(1)
+        /// How long fired timers stay on record (`sla_timer_states`) before an idle worker sweeps them out.
+        var sweepAfter: Duration = .seconds(60)
+        /// Cases whose fired timers one idle sweep removes, at most.
+        var sweepCases = 2_500
     }
 
     /// What one batch did.
@@ -56,6 +62,7 @@ struct SLATimerWorker: Service {
                 logger.warning("SLA timer batch failed; will retry", metadata: ["error": "\(String(reflecting: error))"])
             }
             if !full {
+                await sweep()
                 do {
                     try await cancelWhenGracefulShutdown { try await Task.sleep(for: configuration.pollInterval) }
                 } catch {
@@ -87,14 +94,41 @@ struct SLATimerWorker: Service {
             }
             let changed = records.filter(\.hasEffects)
             try await CaseStore.update(changed, connection: connection, logger: logger)
-            // Every held case, changed or not: a row its clock already published (skipped earlier) is marked now.
-            try await SLATimerStore.syncAfterFiring(records, now: now, connection: connection, logger: logger)
+            // Every held case, changed or not: a claimed row its clock published earlier, or no longer wants, is
+            // recorded fired or deleted now, so it is not claimed again.
+            try await SLATimerStore.sync(records, now: now, connection: connection, logger: logger)
             try await CaseStore.writeEffects(of: changed, eventSource: eventSource, connection: connection, logger: logger)
             if fired > 0 {
                 Counter(label: "careloop_routing_sla_timers_fired_total").increment(by: fired)
                 logger.debug("SLA timers fired", metadata: ["cases": "\(records.count)", "timers": "\(fired)"])
             }
             return BatchOutcome(timers: claimed.timers, cases: claimed.cases.count, fired: fired, latestDue: claimed.latestDue)
+        }
+    }
+}
+
+extension SLATimerWorker {
+    /// Sweeps timers fired before `now - sweepAfter` (one transaction); a failure is logged and left for the next
+    /// idle poll. Returns the timer rows removed.
+    @discardableResult
+    func sweep(at now: Date = Date()) async -> Int {
+        let before = now.addingTimeInterval(-configuration.sweepAfter.timeInterval)
+        let limit = configuration.sweepCases
+        let logger = logger
+        do {
+            let swept = try await database.withTransaction { connection in
+                try await SLATimerStore.sweep(firedBefore: before, limit: limit, connection: connection, logger: logger)
+            }
+            if swept > 0 {
+                Counter(label: "careloop_routing_sla_timers_swept_total").increment(by: swept)
+                logger.debug("Fired SLA timers swept", metadata: ["timers": "\(swept)"])
+            }
+            return swept
+        } catch {
+            if !Task.isCancelled {
+                logger.warning("SLA timer sweep failed; will retry", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            return 0
         }
     }
 }
