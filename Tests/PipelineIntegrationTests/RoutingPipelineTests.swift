@@ -74,6 +74,8 @@ struct RoutingPipelineTests {
         let routing = [
             "CARELOOP_ROUTING_CALENDAR_FILE": calendar.path, "CARELOOP_ROUTING_POLICY_FILE": policy.path,
             "CARELOOP_ROUTING_TIMERS_POLL_INTERVAL_MS": "200",
+            // Fired timers stay on record for the whole test (the default sweeps them at the first idle poll).
+            "CARELOOP_ROUTING_TIMERS_SWEEP_AFTER_MS": "600000",
         ]
         try await PipelineStack.with("timers", environment: [.routing: routing]) { stack in
             let clients = try PipelineClients(stack)

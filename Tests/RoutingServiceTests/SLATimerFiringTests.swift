@@ -29,6 +29,18 @@ struct SLATimerFiringTests {
             logger: logger)
     }
 
+    /// Fires batches at `now` until nothing is due, as the worker does while a backlog drains; returns the timers fired.
+    func drain(_ worker: SLATimerWorker, at now: Date) async throws -> Int {
+        var fired = 0
+        var from: Date?
+        while true {
+            let outcome = try await worker.fireDue(at: now, from: from)
+            if outcome.timers == 0 { return fired }
+            fired += outcome.fired
+            from = outcome.latestDue
+        }
+    }
+
     /// Every timer row's physical version (`ctid`, `xmin`): unchanged means nobody wrote the row.
     func rowVersions(_ database: Database) async throws -> [String] {
         try await database.withConnection { connection in
@@ -75,6 +87,35 @@ struct SLATimerFiringTests {
         }
     }
 
+    @Test("a batch fires a case's timers up to the latest due time it claimed; the later ones wait for their claim")
+    func firingStopsAtTheClaim() async throws {
+        try await RoutingDatabase.with { database in
+            let book = try RoutingDatabase.ruleBook()
+            _ = try await register(hoursAgo: 100, book: book, database: database)  // all six timers are overdue
+            let worker = SLATimerWorker(
+                database: database, ruleBook: book, eventSource: RoutingDatabase.source,
+                configuration: SLATimerWorker.Configuration(batchSize: 2, pollInterval: .milliseconds(10)), logger: logger)
+            let now = Date()
+            let first = try await worker.fireDue(at: now)
+            #expect(first.timers == 2 && first.fired == 2, "the acknowledge warning and breach only")
+            #expect(
+                try await RoutingDatabase.int("SELECT count(*) FROM sla_timer_states WHERE fired_at IS NULL", database) == 4)
+            var batches = 1
+            var from = first.latestDue
+            while true {
+                let outcome = try await worker.fireDue(at: now, from: from)
+                if outcome.timers == 0 { break }
+                #expect(outcome.fired == outcome.timers, "each claimed timer fires in its own batch")
+                batches += 1
+                from = outcome.latestDue
+            }
+            #expect(batches == 3)
+            let sla = try await RoutingDatabase.outbox(database).filter { $0.type != "careloop.case.routed" && $0.type != "careloop.case.escalated" }
+            #expect(sla.map(\.data.deadline) == ["acknowledge", "acknowledge", "respond", "respond", "resolve", "resolve"])
+            #expect(sla.map(\.type).filter { $0 == "careloop.case.sla_warning" }.count == 3)
+        }
+    }
+
     @Test("a reopening arms the fired resolve timers again, whether or not they were swept, and they fire again")
     func reopeningArmsAgain() async throws {
         try await RoutingDatabase.with { database in
@@ -85,7 +126,7 @@ struct SLATimerFiringTests {
             let kept = try await register(hoursAgo: 100, project: "P-2", owner: "OWN-2", book: book, database: database)
             let worker = worker(book, database, sweepAfter: .zero)
             let now = Date()
-            #expect(try await worker.fireDue(at: now).fired == 12)
+            #expect(try await drain(worker, at: now) == 12)
             #expect(try await RoutingDatabase.int("SELECT count(*) FROM sla_timer_firings", database) == 12)
             // Only the first case's fired timers are swept (the second is held meanwhile).
             try await database.withTransaction { connection in
@@ -117,7 +158,7 @@ struct SLATimerFiringTests {
             }
             // Far later, both resolve timers of both cases fire once more.
             let later = now.addingTimeInterval(30 * 86_400)
-            #expect(try await worker.fireDue(at: later).fired == 4)
+            #expect(try await drain(worker, at: later) == 4)
             #expect(try await worker.fireDue(at: later).timers == 0)
             let breaches = try await RoutingDatabase.outbox(database).filter { $0.type == "careloop.case.sla_breached" && $0.data.deadline == "resolve" }
             #expect(breaches.count == 4, "each case's resolve deadline breached before and after the reopening")

@@ -18,7 +18,7 @@ import Foundation
 /// | `routing.callback.satisfiedScore` | `4` |
 /// | `routing.timers.batchSize` | `500` |
 /// | `routing.timers.pollIntervalMs` | `1000` |
-/// | `routing.timers.sweepAfterMs` | `60000` |
+/// | `routing.timers.sweepAfterMs` | `0` |
 struct RoutingSettings {
     var rules: RoutingRules
     var rulesPath: String

@@ -1,3 +1,4 @@
+import CareLoopContracts
 import CareLoopStorage
 import CareLoopTestSupport
 import Foundation
@@ -14,9 +15,10 @@ import RoutingService
 /// (`SLATimerStore.claimDue`: an index-only scan of `sla_timers_due` skipping fired keys, an advisory lock per claimed
 /// case), the case locks (`SLATimerStore.lockCases`, `SKIP LOCKED`), then recording the claimed cases' due timers
 /// fired in `sla_timer_firings`, as the worker's sync does; while the backlog drains each claim starts at the previous
-/// one's latest due time, as the worker's do. Prints the claim time per batch, claim plus case locks, and the whole
-/// batch transaction (p50, p99, max), then sweeps the fired timers out (`SLATimerStore.sweep`, as the idle worker
-/// does) and prints its time. The worker's own work per case (events, clock, timeline) comes on top of the
+/// one's latest due time, as the worker's do, and fires timers up to the latest due time claimed. When a batch is not
+/// full the fired timers are swept out (`SLATimerStore.sweep`, as the idle worker does) before the next claim from
+/// the start. Prints the claim time per batch, claim plus case locks, and the whole batch transaction (p50, p99,
+/// max), the slowest claims, and the sweeps' time. The worker's own work per case (events, clock, timeline) comes on top of the
 /// transaction time and is not part of claiming.
 enum RoutingTimersBench: BenchScenario {
     static let name = "routing-timers"
@@ -94,7 +96,26 @@ enum RoutingTimersBench: BenchScenario {
             var firedTimers = 0
             var count = 0
             let runStart = ContinuousClock.now
+            // The idle worker's sweep (a batch was not full): the fired timers out, before the next claim from the start.
+            var swept = 0, sweeps = 0
+            var sweepTime = Duration.zero
+            func sweepAll() async throws {
+                let start = ContinuousClock.now
+                while true {
+                    let removed = try await database.withTransaction { connection in
+                        try await SLATimerStore.sweep(firedBefore: Date().addingTimeInterval(1), limit: batch * 5, connection: connection, logger: logger)
+                    }
+                    guard removed > 0 else { break }
+                    swept += removed
+                    sweeps += 1
+                }
+                try await database.withConnection { connection in
+                    try await SLATimerStore.skipSwept(dueBy: Date(), connection: connection, logger: logger)
+                }
+                sweepTime += ContinuousClock.now - start
+            }
             var from: Date?  // as the worker does while a backlog drains
+            var slowest: [(micros: Int64, batch: Int, fromCursor: Bool, at: Date)] = []
             while count < maxBatches {
                 let (claimTime, lockTime, batchTime, claim, fired) = try await database.withConnection { connection in
                     let start = ContinuousClock.now
@@ -111,7 +132,7 @@ enum RoutingTimersBench: BenchScenario {
                             WITH fired AS (
                                 INSERT INTO sla_timer_firings (case_id, deadline, kind, fired_at)
                                 SELECT case_id, deadline, kind, \(now) FROM sla_timers
-                                WHERE case_id = ANY(\(held)::uuid[]) AND due_at <= \(now)
+                                WHERE case_id = ANY(\(held)::uuid[]) AND due_at <= \(claimed.latestDue ?? now)
                                 ON CONFLICT DO NOTHING RETURNING 1)
                             SELECT count(*) FROM fired
                             """, as: Int.self, logger: logger) ?? 0
@@ -121,12 +142,15 @@ enum RoutingTimersBench: BenchScenario {
                 }
                 let usedFrom = from
                 from = claim.timers >= batch ? claim.latestDue : nil
+                if from == nil { try await sweepAll() }  // the idle worker sweeps before it claims from the start
                 let claimed = claim.timers
                 guard claimed > 0 else {
                     if usedFrom == nil { break }
                     continue  // once more from the earliest due timer
                 }
                 count += 1
+                slowest.append((claimTime.wholeMicroseconds, count, usedFrom != nil, Date()))
+                slowest = Array(slowest.sorted { $0.0 > $1.0 }.prefix(3))
                 claimedTimers += claimed
                 firedTimers += fired
                 claims.record(UInt64(claimTime.wholeMicroseconds))
@@ -140,21 +164,11 @@ enum RoutingTimersBench: BenchScenario {
             }
             print("batches: \(count) of \(batch); \(claimedTimers) timer rows claimed, \(firedTimers) timers fired, in \(elapsed)")
             print(line("claim (advisory lock per case):   ", claims))
+            print("  slowest claims: " + slowest.map { String(format: "batch %d %@ %.2f ms (%@)", $0.batch, $0.fromCursor ? "(from the cursor)" : "(from the start)", Double($0.micros) / 1000, Timestamp($0.at).rfc3339) }.joined(separator: ", "))
             print(line("claim + case locks (SKIP LOCKED): ", claimsAndLocks))
             print(line("batch transaction:                ", batches))
 
-            // The idle worker's sweep of what the drain fired, then a claim from the earliest due timer again.
-            let sweepStart = ContinuousClock.now
-            var swept = 0, sweeps = 0
-            while true {
-                let removed = try await database.withTransaction { connection in
-                    try await SLATimerStore.sweep(firedBefore: Date().addingTimeInterval(1), limit: batch * 5, connection: connection, logger: logger)
-                }
-                guard removed > 0 else { break }
-                swept += removed
-                sweeps += 1
-            }
-            print("sweep: \(swept) fired timer rows removed in \(sweeps) sweeps of up to \(batch * 5) cases, \(ContinuousClock.now - sweepStart)")
+            print("sweeps: \(swept) fired timer rows removed in \(sweeps) transactions of up to \(batch * 5) cases, \(sweepTime)")
         }
         try await PostgresTestCluster.dropSchema(configuration)
     }

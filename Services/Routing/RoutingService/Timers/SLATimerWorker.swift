@@ -22,10 +22,13 @@ struct SLATimerWorker: Service {
         var batchSize = 500
         /// The wait after a batch that was not full.
         var pollInterval: Duration = .seconds(1)
-        /// How long fired timers stay on record (`sla_timer_states`) before an idle worker sweeps them out.
-        var sweepAfter: Duration = .seconds(60)
-        /// Cases whose fired timers one idle sweep removes, at most.
+        /// How long fired timers stay on record (`sla_timer_states`) before an idle worker sweeps them out. Until
+        /// then, a claim from the earliest due timer steps over them.
+        var sweepAfter: Duration = .zero
+        /// Cases whose fired timers one sweep transaction removes, at most.
         var sweepCases = 2_500
+        /// How long an idle worker sweeps before it claims again.
+        var sweepTimeBudget: Duration = .seconds(5)
     }
 
     /// What one batch did.
@@ -62,7 +65,7 @@ struct SLATimerWorker: Service {
                 logger.warning("SLA timer batch failed; will retry", metadata: ["error": "\(String(reflecting: error))"])
             }
             if !full {
-                await sweep()
+                await sweepAll()
                 do {
                     try await cancelWhenGracefulShutdown { try await Task.sleep(for: configuration.pollInterval) }
                 } catch {
@@ -88,9 +91,13 @@ struct SLATimerWorker: Service {
             guard !claimed.cases.isEmpty else { return BatchOutcome(timers: 0, cases: 0, fired: 0, latestDue: nil) }
             let held = try await SLATimerStore.lockCases(claimed.cases, connection: connection, logger: logger)
             var records = try await CaseStore.read(held, connection: connection, logger: logger)
+            // Fire what the claim reached, not a held case's later timers: those stay unfired until a claim reaches
+            // them, so no claim has to step over timers fired ahead of it. (1 ms of slack: the stored `due_at` has
+            // microseconds, the clock's instants may have more.)
+            let dueThrough = claimed.latestDue.map { $0.addingTimeInterval(0.001) }
             var fired = 0
             for index in records.indices {
-                fired += records[index].fireDueTimers(at: now, rules: rules.context(for: records[index]))
+                fired += records[index].fireDueTimers(at: now, dueThrough: dueThrough, rules: rules.context(for: records[index]))
             }
             let changed = records.filter(\.hasEffects)
             try await CaseStore.update(changed, connection: connection, logger: logger)
@@ -108,6 +115,27 @@ struct SLATimerWorker: Service {
 }
 
 extension SLATimerWorker {
+    /// Sweeps while there is something to sweep, for at most ``Configuration/sweepTimeBudget`` (an idle worker's
+    /// sweep; the rest waits for the next idle poll).
+    func sweepAll() async {
+        let started = ContinuousClock.now
+        var swept = 0
+        while !Task.isCancelled, ContinuousClock.now - started < configuration.sweepTimeBudget {
+            let removed = await sweep()
+            guard removed > 0 else { break }
+            swept += removed
+        }
+        guard swept > 0, !Task.isCancelled else { return }
+        do {
+            let logger = logger
+            try await database.withConnection { connection in
+                try await SLATimerStore.skipSwept(dueBy: Date(), connection: connection, logger: logger)
+            }
+        } catch {
+            logger.debug("Reading past swept SLA timers failed", metadata: ["error": "\(String(reflecting: error))"])
+        }
+    }
+
     /// Sweeps timers fired before `now - sweepAfter` (one transaction); a failure is logged and left for the next
     /// idle poll. Returns the timer rows removed.
     @discardableResult

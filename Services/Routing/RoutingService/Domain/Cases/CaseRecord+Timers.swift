@@ -30,13 +30,16 @@ extension CaseRecord {
         }
     }
 
-    /// Publishes every warning and breach due at `now`, earliest first, each once: `careloop.case.sla_warning` or
-    /// `careloop.case.sla_breached` with `deadline` set, and after each breach one escalation level up the chain.
-    /// Returns how many timers fired.
+    /// Publishes every warning and breach due at `now` (due by `dueThrough` too, when given), earliest first, each
+    /// once: `careloop.case.sla_warning` or `careloop.case.sla_breached` with `deadline` set, and after each breach
+    /// one escalation level up the chain. Returns how many timers fired.
+    ///
+    /// The timer worker passes the latest due time it claimed as `dueThrough`: a case's timers due after it wait
+    /// for the batch whose claim reaches them, so firing never runs ahead of the claims.
     @discardableResult
-    package mutating func fireDueTimers(at now: Date, rules: CaseRuleContext) -> Int {
+    package mutating func fireDueTimers(at now: Date, dueThrough: Date? = nil, rules: CaseRuleContext) -> Int {
         guard state.runsClock else { return 0 }
-        let due = clock.dueEvents(at: now)
+        let due = clock.dueEvents(at: min(now, dueThrough ?? now))
         let caseKey = caseID.uuidString.lowercased()
         for event in due {
             let milestone = event.milestone.rawValue
