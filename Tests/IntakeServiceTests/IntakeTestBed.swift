@@ -45,6 +45,17 @@ struct IntakeTestBed: Sendable {
     func registerOnTopic(_ submissions: [(source: String, id: String, json: String)], at instant: Date = Date()) async throws
         -> [RegistrationOutcome]
     {
+        try await database.withTransaction { connection in
+            try await registerOnTopic(submissions, at: instant, connection: connection)
+        }
+    }
+
+    /// Registers `submissions` through the topic handler's registrar on `connection` (inside the caller's transaction,
+    /// if any), as one consumer batch.
+    @discardableResult
+    func registerOnTopic(
+        _ submissions: [(source: String, id: String, json: String)], at instant: Date = Date(), connection: PostgresConnection
+    ) async throws -> [RegistrationOutcome] {
         let registry = try await parts.registry.current()
         let accepted = try submissions.map { submission in
             AcceptedSubmission(
@@ -53,11 +64,9 @@ struct IntakeTestBed: Sendable {
                     .get(),
                 requestHash: AcceptedSubmission.rawHash(of: Array(submission.json.utf8)), traceparent: nil, tracestate: nil)
         }
-        return try await database.withTransaction { connection in
-            try await parts.submissions.registrar.register(
-                accepted, registry: registry, registeredAt: instant, lookUpRepeats: false, connection: connection,
-                logger: PostgresTestCluster.logger)
-        }
+        return try await parts.submissions.registrar.register(
+            accepted, registry: registry, registeredAt: instant, lookUpRepeats: false, connection: connection,
+            logger: PostgresTestCluster.logger)
     }
 
     /// Rows of `sql` (run in the test schema), every column read as text.

@@ -1,7 +1,9 @@
 import CareLoopContracts
+import CareLoopKafka
 import CareLoopStorage
 import CareLoopTestSupport
 import Foundation
+import PostgresNIO
 import Testing
 
 @testable import IntakeService
@@ -39,6 +41,75 @@ struct RegistrationTests {
             #expect(again.allSatisfy { $0 == .skipped })
             #expect(try await bed.count("SELECT count(*) FROM cases") == 200)
             #expect(try await bed.count("SELECT count(*) FROM outbox") == 200)
+        }
+    }
+
+    @Test("a batch mixing new and registered submissions: events, first entries and owners only for the new ones, in case order")
+    func mixedBatch() async throws {
+        try await IntakeTestBed.with { bed in
+            let old = (source: "crm://acme/hotline", id: "old", json: submissionJSON(owner: "OWN-1"))
+            let oldBatch = (source: "crm://acme/inspection", id: "old-batch", json: defectBatchJSON(count: 2, owner: "OWN-2"))
+            try await bed.registerOnTopic([old, oldBatch])
+            let newOne = (source: "crm://acme/hotline", id: "new", json: submissionJSON(owner: "OWN-3"))
+            let newBatch = (source: "crm://acme/inspection", id: "new-batch", json: defectBatchJSON(count: 3, batch: "B-2", owner: "OWN-4"))
+            let outcomes = try await bed.registerOnTopic([old, newOne, oldBatch, newBatch])
+            #expect(outcomes.map { if case .created(let cases) = $0 { cases.count } else { 0 } } == [0, 1, 0, 3])
+            let created: [String?] = outcomes.flatMap { outcome -> [String?] in
+                guard case .created(let cases) = outcome else { return [] }
+                return cases.map { $0.caseID.uuidString.lowercased() }
+            }
+            // The events of this batch, in outbox order: one per new case, in case order, keyed and about that case.
+            let events = try await bed.texts(
+                """
+                SELECT convert_from(key, 'UTF8'), convert_from(value, 'UTF8')::jsonb ->> 'case_id' FROM outbox
+                ORDER BY id OFFSET 3
+                """)
+            #expect(events.map { $0[0] } == created)
+            #expect(events.map { $0[1] } == created)
+            #expect(try await bed.count("SELECT count(*) FROM outbox") == 7)
+            #expect(try await bed.count("SELECT count(*) FROM case_timeline WHERE entry = 'registered'") == 7)
+            #expect(try await bed.count("SELECT count(*) FROM case_timeline t WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.case_id = t.case_id)") == 0)
+            #expect(try await bed.texts("SELECT owner_id FROM owners ORDER BY owner_id").map { $0[0] } == ["OWN-1", "OWN-2", "OWN-3", "OWN-4"])
+        }
+    }
+
+    @Test("prepared statements: with PostgreSQL's generic plans, registration and timelines give the same answers")
+    func genericPlans() async throws {
+        try await IntakeTestBed.with { bed in
+            try await bed.database.withConnection { connection in
+                let logger = PostgresTestCluster.logger
+                // What PostgreSQL switches to after five runs of a prepared statement, here from the first run.
+                try await connection.query("SET plan_cache_mode = force_generic_plan", logger: logger)
+                try await bed.registerOnTopic(
+                    [(source: "s", id: "old", json: submissionJSON(owner: "OWN-1")),
+                     (source: "s", id: "old-batch", json: defectBatchJSON(count: 2, owner: "OWN-2"))], connection: connection)
+                let outcomes = try await bed.registerOnTopic(
+                    [(source: "s", id: "old", json: submissionJSON(owner: "OWN-1")), (source: "s", id: "new", json: submissionJSON(owner: "OWN-3")),
+                     (source: "s", id: "new-batch", json: defectBatchJSON(count: 3, batch: "B-2", owner: "OWN-1"))], connection: connection)
+                #expect(outcomes.map { if case .created(let cases) = $0 { cases.count } else { 0 } } == [0, 1, 3])
+                guard case .created(let cases)? = outcomes.last, let caseID = cases.first?.caseID else { return }
+                let event = try TimelineTests.event(
+                    .caseRouted, caseID: caseID.uuidString.lowercased(), status: .routed, at: Date().addingTimeInterval(1), id: "r-1")
+                guard case .success(let data) = CaseEventData.parse(json: try CloudEvent(headers: event.headers, value: event.value).data) else {
+                    Issue.record("the test event does not parse")
+                    return
+                }
+                let entries = [
+                    TimelineEntry(position: 0, type: .caseRouted, data: data, source: "careloop://routing", id: "r-1"),
+                    TimelineEntry(position: 1, type: .caseRouted, data: data, source: "careloop://routing", id: "r-1"),
+                ].compactMap { $0 }
+                var unknown = entries[1]
+                unknown.caseID = UUID()
+                unknown.eventID = "r-2"
+                unknown.position = 2
+                let repository = TimelineRepository(connection: connection, logger: logger)
+                #expect(try await repository.append([entries[0], entries[1], unknown]) == [2], "the unknown case's entry")
+                #expect(try await repository.append(entries) == [])
+            }
+            #expect(try await bed.count("SELECT count(*) FROM outbox") == 7)
+            #expect(try await bed.count("SELECT count(*) FROM case_timeline") == 8, "seven registered, one routed")
+            #expect(try await bed.texts("SELECT status FROM cases WHERE status <> 'registered'") == [["routed"]])
+            #expect(try await bed.texts("SELECT owner_id FROM owners ORDER BY owner_id").map { $0[0] } == ["OWN-1", "OWN-2", "OWN-3"])
         }
     }
 

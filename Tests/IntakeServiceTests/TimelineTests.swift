@@ -75,6 +75,65 @@ struct TimelineTests {
         }
     }
 
+    @Test("details hold the event's facts (absent ones left out), instants are kept to the microsecond, case values follow")
+    func detailsAndInstants() async throws {
+        try await IntakeTestBed.with { bed in
+            let outcome = try await bed.registerOnTopic([(source: "crm://acme/hotline", id: "e-1", json: submissionJSON())])
+            guard case .created(let cases)? = outcome.first, let registered = cases.first else {
+                Issue.record("not registered")
+                return
+            }
+            let caseID = registered.caseID.uuidString.lowercased()
+            let base = Int64(Date().timeIntervalSince1970) + 10
+            // Six fraction digits and an offset: stored as the same instant (no rounding through floating point).
+            let occurredAt = Timestamp(secondsSince1970: base, nanoseconds: 123_456_000, utcOffset: .minutes(480), fractionDigits: 6)
+            let due = CaseDeadlines(
+                acknowledgeBy: Timestamp(secondsSince1970: base + 3600, nanoseconds: 1_000, fractionDigits: 6),
+                respondBy: Timestamp(secondsSince1970: base + 7200), resolveBy: Timestamp(secondsSince1970: base + 86_400, nanoseconds: 999_999_000, fractionDigits: 6))
+            func record(_ type: EventType, id: String, at instant: Timestamp, _ change: (inout CaseEventData) -> Void) throws -> ConsumedRecord {
+                var data = CaseEventData(
+                    caseID: caseID, reference: registered.reference, externalRef: ExternalReference(source: "crm://acme/hotline", id: "e-1"),
+                    status: .routed, kind: .repair, category: "engineering.plumbing", severity: .major, department: .engineering,
+                    property: PropertyAddress(city: "shenzhen", project: "SZ-FSG"), due: due, occurredAt: instant)
+                change(&data)
+                let event = try CloudEvent.json(
+                    id: id, source: "careloop://routing", type: type, time: instant, subject: caseID, traceparent: nil, tracestate: nil,
+                    payload: data)
+                return ConsumedRecord(
+                    topic: Topic.cases.rawValue, partition: 0, offset: 0, key: Array(caseID.utf8), value: event.data,
+                    headers: event.kafkaHeaders())
+            }
+            let warning = try record(.caseSLAWarning, id: "w-1", at: Timestamp(secondsSince1970: base - 5)) {
+                $0.deadline = "acknowledge"
+                $0.previousStatus = .registered
+            }
+            let merged = try record(.caseMerged, id: "m-1", at: occurredAt) {
+                $0.groupIncidentID = "GI-1"
+                $0.escalationLevel = 2
+                $0.requiresWorkOrder = false
+                $0.reason = "same leak"
+                $0.actor = "system"
+            }
+            #expect(try await Self.consumer(bed).handle([merged, warning]).isEmpty)
+            let details = try await bed.texts(
+                "SELECT entry, details::text, actor, reason FROM case_timeline WHERE event_id IS NOT NULL ORDER BY entry_id")
+            #expect(details == [
+                ["merged", #"{"category": "engineering.plumbing", "severity": "major", "department": "engineering", "escalation_level": 2, "group_incident_id": "GI-1", "requires_work_order": false}"#, "system", "same leak"],
+                ["sla_warning", #"{"category": "engineering.plumbing", "deadline": "acknowledge", "severity": "major", "department": "engineering", "previous_status": "registered"}"#, nil, nil],
+            ])
+            let instants = try await bed.texts(
+                """
+                SELECT (extract(epoch FROM occurred_at) * 1000000)::int8::text FROM case_timeline WHERE event_id = 'm-1'
+                UNION ALL SELECT (extract(epoch FROM x) * 1000000)::int8::text
+                FROM cases, unnest(ARRAY[status_at, acknowledge_by, respond_by, resolve_by]) AS x
+                """)
+            #expect(instants.map { $0[0] } == [
+                "\(base)123456", "\(base)123456", "\(base + 3600)000001", "\(base + 7200)000000", "\(base + 86_400)999999",
+            ])
+            #expect(try await bed.texts("SELECT status FROM cases") == [["routed"]], "the later event's values (merged, routed)")
+        }
+    }
+
     @Test("invalid case data is rejected to the dead-letter topic; the timeline cannot be changed")
     func rejectsAndAppendOnly() async throws {
         try await IntakeTestBed.with { bed in

@@ -10,8 +10,11 @@ import PostgresNIO
 /// Events of cases intake does not have (another installation's, or a test's) are logged and skipped; data that
 /// breaks the contract is rejected to `careloop.cases.v1.dlt`.
 struct CaseEventTimelineHandler: CloudEventHandler {
+    /// Every case event type but `careloop.case.registered`: made once (the batch handler asks for every record).
+    private static let caseEventTypes = Set(EventType.known.filter { $0.topic == .cases && $0 != .caseRegistered })
+
     var acceptedTypes: Set<EventType> {
-        Set(EventType.known.filter { $0.topic == .cases && $0 != .caseRegistered })
+        Self.caseEventTypes
     }
 
     func apply(_ events: [InboundEvent], connection: PostgresConnection, logger: Logger) async throws -> [EventRejection] {

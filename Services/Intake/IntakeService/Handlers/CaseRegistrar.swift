@@ -78,7 +78,7 @@ struct CaseRegistrar: Sendable {
 
         var cases: [CaseRow] = []
         var owners: [OwnerRow] = []
-        var outbox: [(caseID: UUID, message: OutboxMessage)] = []
+        var outbox: [OutboxMessage] = []
         var built: [Int: [RegisteredCase]] = [:]
         for ((index, item, city, zone), number) in zip(items, numbers) {
             let submission = accepted[index]
@@ -93,7 +93,7 @@ struct CaseRegistrar: Sendable {
             let event = try CloudEvent.json(
                 id: "\(data.caseID).registered", source: eventSource, type: .caseRegistered, time: data.occurredAt,
                 subject: data.caseID, traceparent: submission.traceparent, tracestate: submission.tracestate, payload: data)
-            outbox.append((caseID, OutboxMessage(event: event, topic: .cases, key: data.caseID)))
+            outbox.append(OutboxMessage(event: event, topic: .cases, key: data.caseID))
             built[index, default: []].append(RegisteredCase(caseID: caseID, reference: reference))
             if item == 0 {
                 owners.append(try ownerRow(voice.owner, submission: submission, position: index, zone: zone, at: registeredAt))
