@@ -116,6 +116,7 @@ enum RoutingTimersBench: BenchScenario {
             }
             var from: Date?  // as the worker does while a backlog drains
             var slowest: [(micros: Int64, batch: Int, fromCursor: Bool, at: Date)] = []
+            var emptyClaim: Duration?  // the last claim: from the start, after the sweeps, nothing due left
             while count < maxBatches {
                 let (claimTime, lockTime, batchTime, claim, fired) = try await database.withConnection { connection in
                     let start = ContinuousClock.now
@@ -145,7 +146,10 @@ enum RoutingTimersBench: BenchScenario {
                 if from == nil { try await sweepAll() }  // the idle worker sweeps before it claims from the start
                 let claimed = claim.timers
                 guard claimed > 0 else {
-                    if usedFrom == nil { break }
+                    if usedFrom == nil {
+                        emptyClaim = claimTime
+                        break
+                    }
                     continue  // once more from the earliest due timer
                 }
                 count += 1
@@ -168,6 +172,9 @@ enum RoutingTimersBench: BenchScenario {
             print(line("claim + case locks (SKIP LOCKED): ", claimsAndLocks))
             print(line("batch transaction:                ", batches))
 
+            if let emptyClaim {
+                print(String(format: "last claim (from the start after the sweeps, nothing due left): %.2f ms", Double(emptyClaim.wholeMicroseconds) / 1000))
+            }
             print("sweeps: \(swept) fired timer rows removed in \(sweeps) transactions of up to \(batch * 5) cases, \(sweepTime)")
         }
         try await PostgresTestCluster.dropSchema(configuration)
