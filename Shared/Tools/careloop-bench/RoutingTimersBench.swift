@@ -109,7 +109,7 @@ enum RoutingTimersBench: BenchScenario {
                     swept += removed
                     sweeps += 1
                 }
-                try await database.withConnection { connection in
+                _ = try await database.withConnection { connection in
                     try await SLATimerStore.skipSwept(dueBy: Date(), connection: connection, logger: logger)
                 }
                 sweepTime += ContinuousClock.now - start

@@ -42,7 +42,7 @@ final class ReferenceNumbers: Sendable {
         let missing = state.withLock { keys.subtracting($0.prepared) }
         guard !missing.isEmpty else { return }
         let list = Array(missing)
-        try await database.withConnection { connection in
+        _ = try await database.withConnection { connection in
             try await connection.query(
                 """
                 SELECT ensure_case_reference_sequence(k.prefix, k.year::int)

@@ -1,3 +1,4 @@
+import CareLoopContracts
 import CareLoopStorage
 import Foundation
 import PostgresNIO

@@ -128,7 +128,7 @@ extension SLATimerWorker {
         guard swept > 0, !Task.isCancelled else { return }
         do {
             let logger = logger
-            try await database.withConnection { connection in
+            _ = try await database.withConnection { connection in
                 try await SLATimerStore.skipSwept(dueBy: Date(), connection: connection, logger: logger)
             }
         } catch {
