@@ -10,7 +10,7 @@
 #
 # The server runs as the `postgres` user when the caller is root (through runuser), and as the caller otherwise.
 # Authentication is `trust`, for loopback and the unix socket (in DIR) only; the superuser is `postgres`.
-# The server log is DIR/postgres.log. PG_BIN overrides the directory of the PostgreSQL binaries.
+# The server log is DIR/postgres.log. PG_BIN overrides the directory of the PostgreSQL binaries, PG_SHARED_BUFFERS a new cluster's buffer cache (2GB).
 set -euo pipefail
 
 readonly SERVICE_SCHEMAS=(intake routing repair_dispatch survey notification)
