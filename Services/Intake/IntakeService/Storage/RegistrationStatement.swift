@@ -7,7 +7,7 @@ import PostgresNIO
 /// named prepared statement: PostgreSQL parses it once per connection and, once its generic plan costs no more than
 /// the plans made for each run (after five runs), stops planning it on every run (about 0.6 ms of CPU each).
 /// Its joins are hash joins on keys whatever the batch size, so one plan serves batches of 1 and of 2,000.
-struct RegistrationStatement: PostgresPreparedStatement {
+struct RegistrationStatement: QueryStatement {
     typealias Row = (String?, String?, UUID?)
 
     /// What the statement unnests: the claims, their cases (with each case's attachments as JSON and the outbox row
@@ -51,10 +51,6 @@ struct RegistrationStatement: PostgresPreparedStatement {
 
     init(_ parameters: Parameters) {
         query = Self.query(parameters)
-    }
-
-    func makeBindings() -> PostgresBindings {
-        query.binds
     }
 
     func decodeRow(_ row: PostgresRow) throws -> Row {

@@ -5,7 +5,7 @@ import PostgresNIO
 /// PostgreSQL parses it once per connection and, once its generic plan costs no more than the plans made for each run
 /// (after five runs), stops planning it on every run. Its joins are look-ups by key or hash joins whatever the batch
 /// size, so one plan serves every batch.
-struct TimelineStatement: PostgresPreparedStatement {
+struct TimelineStatement: QueryStatement {
     /// The position of an entry whose case intake does not have.
     typealias Row = Int
 
@@ -16,10 +16,6 @@ struct TimelineStatement: PostgresPreparedStatement {
 
     init(_ columns: TimelineColumns) {
         query = Self.query(columns)
-    }
-
-    func makeBindings() -> PostgresBindings {
-        query.binds
     }
 
     func decodeRow(_ row: PostgresRow) throws -> Row {
