@@ -37,14 +37,17 @@ struct TimelineTests {
         CloudEventBatchHandler(database: bed.database, handler: CaseEventTimelineHandler(), service: "intake", logger: PostgresTestCluster.logger)
     }
 
+    /// Registers one hotline submission (`crm://acme/hotline`, `e-1`) on the topic and returns its case.
+    static func registerOne(_ bed: IntakeTestBed) async throws -> RegisteredCase {
+        let outcome = try await bed.registerOnTopic([(source: "crm://acme/hotline", id: "e-1", json: submissionJSON())])
+        let cases: [RegisteredCase]? = if case .created(let cases)? = outcome.first { cases } else { nil }
+        return try #require(cases?.first, "not registered")
+    }
+
     @Test("routed, escalated and resolved events extend the timeline and move the case; stale and repeated ones do not")
     func appendAndMove() async throws {
         try await IntakeTestBed.with { bed in
-            let outcome = try await bed.registerOnTopic([(source: "crm://acme/hotline", id: "e-1", json: submissionJSON())])
-            guard case .created(let cases)? = outcome.first, let registered = cases.first else {
-                Issue.record("not registered")
-                return
-            }
+            let registered = try await Self.registerOne(bed)
             let caseID = registered.caseID.uuidString.lowercased()
             let start = Date()
             let consumer = Self.consumer(bed)
@@ -78,11 +81,7 @@ struct TimelineTests {
     @Test("details hold the event's facts (absent ones left out), instants are kept to the microsecond, case values follow")
     func detailsAndInstants() async throws {
         try await IntakeTestBed.with { bed in
-            let outcome = try await bed.registerOnTopic([(source: "crm://acme/hotline", id: "e-1", json: submissionJSON())])
-            guard case .created(let cases)? = outcome.first, let registered = cases.first else {
-                Issue.record("not registered")
-                return
-            }
+            let registered = try await Self.registerOne(bed)
             let caseID = registered.caseID.uuidString.lowercased()
             let base = Int64(Date().timeIntervalSince1970) + 10
             // Six fraction digits and an offset: stored as the same instant (no rounding through floating point).

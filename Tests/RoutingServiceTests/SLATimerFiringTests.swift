@@ -22,10 +22,10 @@ struct SLATimerFiringTests {
         return try #require(UUID(uuidString: data.caseID))
     }
 
-    func worker(_ book: RuleBook, _ database: Database, sweepAfter: Duration = .seconds(60)) -> SLATimerWorker {
+    func worker(_ book: RuleBook, _ database: Database, batchSize: Int = 10, sweepAfter: Duration = .seconds(60)) -> SLATimerWorker {
         SLATimerWorker(
             database: database, ruleBook: book, eventSource: RoutingDatabase.source,
-            configuration: SLATimerWorker.Configuration(batchSize: 10, pollInterval: .milliseconds(10), sweepAfter: sweepAfter),
+            configuration: SLATimerWorker.Configuration(batchSize: batchSize, pollInterval: .milliseconds(10), sweepAfter: sweepAfter),
             logger: logger)
     }
 
@@ -92,9 +92,7 @@ struct SLATimerFiringTests {
         try await RoutingDatabase.with { database in
             let book = try RoutingDatabase.ruleBook()
             _ = try await register(hoursAgo: 100, book: book, database: database)  // all six timers are overdue
-            let worker = SLATimerWorker(
-                database: database, ruleBook: book, eventSource: RoutingDatabase.source,
-                configuration: SLATimerWorker.Configuration(batchSize: 2, pollInterval: .milliseconds(10)), logger: logger)
+            let worker = worker(book, database, batchSize: 2)
             let now = Date()
             let first = try await worker.fireDue(at: now)
             #expect(first.timers == 2 && first.fired == 2, "the acknowledge warning and breach only")
