@@ -109,7 +109,7 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "CareLoopKafkaTests",
-        dependencies: ["CareLoopKafka", "CRdKafka", "CareLoopTestSupport", "CareLoopContracts"],
+        dependencies: ["CareLoopKafka", "CRdKafka", "CareLoopTestSupport", "CareLoopContracts", "CareLoopDevBroker"],
         path: "Tests/CareLoopKafkaTests"
     ),
     .testTarget(

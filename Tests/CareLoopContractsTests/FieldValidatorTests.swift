@@ -93,6 +93,20 @@ import Testing
         #expect(validator.errors.map(\.rule) == [.required])
     }
 
+    /// The blank check agrees with Foundation's `whitespacesAndNewlines` for every scalar of the BMP.
+    @Test func blankMeansWhatFoundationTrims() {
+        var validator = FieldValidator()
+        var expected: [String] = []
+        for value in UInt32(0)...0xFFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let text = "\(Character(scalar))\(Character(scalar))"
+            if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { expected.append("\(value)") }
+            validator.requireText(text, at: "\(value)", maxLength: 10)
+        }
+        #expect(validator.errors.map(\.path) == expected)
+        #expect(expected.count > 20)  // tab … CR, space, NEL, NBSP, the Zs range, line and paragraph separators …
+    }
+
     @Test func unknownEnumValuesAreReported() {
         var validator = FieldValidator()
         validator.requireKnown(VoiceKind.repair, at: "ok")

@@ -2,7 +2,8 @@ import CRdKafka
 import CareLoopKafka
 import Synchronization
 
-/// librdkafka's built-in mock Kafka cluster, reachable over real TCP on loopback, with fault injection.
+/// librdkafka's built-in mock Kafka cluster, reachable over real TCP on loopback, with fault injection; its
+/// connections get `TCP_NODELAY` (see ``SocketNoDelay``).
 ///
 /// `@unchecked Sendable`: librdkafka's mock API is thread-safe (every call is a request to the mock
 /// cluster's own thread); the handles are destroyed once, by `shutdown()`.
@@ -11,6 +12,7 @@ package final class MockCluster: @unchecked Sendable {
     private let cluster: OpaquePointer
     private let topicsCreated = Mutex<[String: Int]>([:])
     private let isShutDown = Mutex(false)
+    private let noDelay: Task<Void, Never>
     /// Comma-separated `host:port` list for clients' `bootstrap.servers`.
     package let bootstrapServers: String
     /// Broker ids, 1…n.
@@ -34,6 +36,7 @@ package final class MockCluster: @unchecked Sendable {
         self.cluster = cluster
         self.bootstrapServers = String(cString: rd_kafka_mock_cluster_bootstraps(cluster))
         self.brokerIDs = (1...Int32(brokers)).map { $0 }
+        self.noDelay = SocketNoDelay.keepSweeping(every: .milliseconds(50))
     }
 
     /// Creates `topic` with `partitions` partitions (replicated on up to 3 brokers).
@@ -84,6 +87,7 @@ package final class MockCluster: @unchecked Sendable {
             return !done
         }
         guard first else { return }
+        noDelay.cancel()
         rd_kafka_mock_cluster_destroy(cluster)
         rd_kafka_destroy(host)
     }
