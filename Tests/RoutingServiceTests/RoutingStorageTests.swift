@@ -87,6 +87,45 @@ struct RoutingStorageTests {
         }
     }
 
+    @Test("one batch opens the incidents of several projects together, merging earlier cases once; a later burst opens a second")
+    func severalGroupIncidentsInOneBatch() async throws {
+        try await RoutingDatabase.with { database in
+            let handler = handler(try RoutingDatabase.ruleBook())
+            let base = Date().addingTimeInterval(-3600)
+            func report(_ project: String, _ owner: String, hoursBefore: Double) -> CaseEventData {
+                RoutingFixtures.registered(
+                    title: "卫生间漏水", description: "楼上渗水到我家天花板", kind: .complaint, categoryHint: "engineering.leakage",
+                    project: project, owner: owner, at: base.addingTimeInterval(-hoursBefore * 3600))
+            }
+            // Earlier batch: three owners in A, B and C, two in D (five make an incident by default).
+            let earlier = ["GI-A", "GI-B", "GI-C"].flatMap { project in (0..<3).map { report(project, "\(project)-\($0)", hoursBefore: 2) } }
+                + (0..<2).map { report("GI-D", "GI-D-\($0)", hoursBefore: 2) }
+            _ = try await RoutingDatabase.apply(handler, try earlier.map { try RoutingDatabase.registered($0) }, database: database)
+            #expect(try await RoutingDatabase.int("SELECT count(*) FROM group_incidents", database) == 0)
+
+            // One batch: two more owners in A, B, C and D, and in E two bursts of five owners 100 h apart.
+            let later = ["GI-A", "GI-B", "GI-C", "GI-D"].flatMap { project in (3..<5).map { report(project, "\(project)-\($0)", hoursBefore: 1) } }
+                + (0..<5).map { report("GI-E", "GI-E-old-\($0)", hoursBefore: 100) } + (0..<5).map { report("GI-E", "GI-E-new-\($0)", hoursBefore: 1) }
+            _ = try await RoutingDatabase.apply(handler, try later.map { try RoutingDatabase.registered($0) }, database: database)
+
+            #expect(try await RoutingDatabase.int("SELECT count(*) FROM group_incidents", database) == 5)
+            #expect(try await RoutingDatabase.int("SELECT count(*) FROM group_incidents WHERE project = 'GI-E'", database) == 2)
+            #expect(try await RoutingDatabase.int("SELECT count(*) FROM group_incidents WHERE accepting_members", database) == 4)
+            for project in ["GI-A", "GI-B", "GI-C"] {
+                #expect(try await RoutingDatabase.int("SELECT count(*) FROM cases WHERE project = '\(project)' AND status = 'merged'", database) == 5)
+            }
+            #expect(try await RoutingDatabase.int("SELECT count(*) FROM cases WHERE project = 'GI-D' AND status = 'routed'", database) == 4)
+            #expect(
+                try await RoutingDatabase.int(
+                    "SELECT count(*) FROM (SELECT group_incident_id FROM cases WHERE project = 'GI-E' GROUP BY 1 HAVING count(*) = 5) AS g",
+                    database) == 2)
+            let merged = try await RoutingDatabase.outbox(database).filter { $0.type == "careloop.case.merged" }
+            #expect(merged.count == 25)
+            #expect(Set(merged.map(\.data.caseID)).count == 25, "no case is merged twice")
+            #expect(Set(merged.compactMap(\.data.groupIncidentID)).count == 5)
+        }
+    }
+
     @Test("two timer workers claiming the same due timers concurrently fire each exactly once")
     func twoWorkersNeverDoubleFire() async throws {
         try await RoutingDatabase.with { database in

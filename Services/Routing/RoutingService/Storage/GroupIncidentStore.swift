@@ -80,35 +80,58 @@ enum GroupIncidentStore {
         return result
     }
 
-    /// Cases of `key` registered between the bounds that can still be merged, excluding `excluded`.
+    /// For each window (a key and its bounds), the cases registered within it that can still be merged, excluding
+    /// `excluded`, in case-id order; `opening` is the window's position in `windows`.
     static func mergeableCases(
-        _ key: GroupIncidentKey, from: Date, to: Date, excluding excluded: [UUID], connection: PostgresConnection, logger: Logger
-    ) async throws -> [UUID] {
+        _ windows: [(key: GroupIncidentKey, from: Date, to: Date)], excluding excluded: [UUID], connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> [(opening: Int, caseID: UUID)] {
+        guard !windows.isEmpty else { return [] }
         let rows = try await connection.query(
             """
-            SELECT case_id FROM cases
-            WHERE city = \(key.city) AND project = \(key.project) AND category = \(key.category)
-                AND registered_at BETWEEN \(from) AND \(to)
-                AND status NOT IN ('closed', 'merged') AND NOT (case_id = ANY(\(excluded)::uuid[]))
-            ORDER BY case_id
+            SELECT k.position::int8, c.case_id
+            FROM unnest(
+                \(windows.map(\.key.city))::text[], \(windows.map(\.key.project))::text[], \(windows.map(\.key.category))::text[],
+                \(windows.map(\.from))::timestamptz[], \(windows.map(\.to))::timestamptz[]
+            ) WITH ORDINALITY AS k(city, project, category, low, high, position)
+            JOIN cases c ON c.city = k.city AND c.project = k.project AND c.category = k.category
+                AND c.registered_at BETWEEN k.low AND k.high
+            WHERE c.status NOT IN ('closed', 'merged') AND NOT (c.case_id = ANY(\(excluded)::uuid[]))
+            ORDER BY c.case_id
             """, logger: logger)
-        var ids: [UUID] = []
-        for try await id in rows.decode(UUID.self) { ids.append(id) }
-        return ids
+        var result: [(opening: Int, caseID: UUID)] = []
+        for try await (position, id) in rows.decode((Int, UUID).self) { result.append((position - 1, id)) }
+        return result
     }
 
-    /// Records a newly opened incident (the unique index refuses a second accepting incident of the same key).
-    static func open(
-        id: String, key: GroupIncidentKey, commander: String, at: Date, openedBy: UUID, owners: Int, firstReportAt: Date,
-        lastReportAt: Date, connection: PostgresConnection, logger: Logger
-    ) async throws {
+    /// A group incident to record.
+    struct NewIncident {
+        var id: String
+        var key: GroupIncidentKey
+        var commander: String
+        var openedBy: UUID
+        var owners: Int
+        var firstReportAt: Date
+        var lastReportAt: Date
+    }
+
+    /// Records newly opened incidents, one statement for all (the unique index refuses a second accepting incident
+    /// of the same key).
+    static func open(_ incidents: [NewIncident], at: Date, connection: PostgresConnection, logger: Logger) async throws {
+        guard !incidents.isEmpty else { return }
         try await connection.query(
             """
             INSERT INTO group_incidents (
                 incident_id, city, project, category, commander, opened_at, opened_by_case, distinct_owners, first_report_at,
                 last_report_at)
-            VALUES (\(id), \(key.city), \(key.project), \(key.category), \(commander), \(at), \(openedBy), \(owners),
-                \(firstReportAt), \(lastReportAt))
+            SELECT u.id, u.city, u.project, u.category, u.commander, \(at), u.opened_by, u.owners, u.first_report_at,
+                u.last_report_at
+            FROM unnest(
+                \(incidents.map(\.id))::text[], \(incidents.map(\.key.city))::text[], \(incidents.map(\.key.project))::text[],
+                \(incidents.map(\.key.category))::text[], \(incidents.map(\.commander))::text[], \(incidents.map(\.openedBy))::uuid[],
+                \(incidents.map(\.owners))::int[], \(incidents.map(\.firstReportAt))::timestamptz[],
+                \(incidents.map(\.lastReportAt))::timestamptz[]
+            ) AS u(id, city, project, category, commander, opened_by, owners, first_report_at, last_report_at)
             """, logger: logger)
     }
 
