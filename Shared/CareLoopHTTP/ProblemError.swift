@@ -73,7 +73,7 @@ package struct ProblemError: HTTPResponseError, CustomStringConvertible {
     }
 
     package func response(from request: Request, context: some RequestContext) throws -> Response {
-        var object = try JSONSerialization.jsonObject(with: Data(CareLoopJSON.encode(problem))) as? [String: Any] ?? [:]
+        var object = try JSONSerialization.jsonObject(with: Data(CareLoopJSON.canonical(problem))) as? [String: Any] ?? [:]
         if object["instance"] == nil { object["instance"] = request.uri.path }
         for (key, value) in extensions { object[key] = value }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// Every event type of the contract has a golden fixture that decodes, validates and re-encodes
-/// byte-identical with CareLoopJSON.
+/// byte-identical in CareLoopJSON's canonical form, and to the same JSON in its compact form (events on topics).
 @Suite struct GoldenFixtureTests {
     @Test("Every contract event type has a fixture that round-trips byte-identical", arguments: EventType.known)
     func eventTypeFixtureRoundTrips(type: EventType) throws {
@@ -13,6 +13,16 @@ import Testing
         #expect(
             String(decoding: Fixture.fileForm(reencoded), as: UTF8.self) == String(decoding: original, as: UTF8.self))
         #expect(Fixture.fileForm(reencoded) == original)
+    }
+
+    @Test("The compact form of every fixture is the same JSON as the fixture", arguments: EventType.known)
+    func compactFormIsTheSameJSON(type: EventType) throws {
+        let original = try Fixture.bytes("\(type.rawValue.dropFirst("careloop.".count)).json")
+        let compact = try Self.decodeValidateEncode(original, as: type, form: { try CareLoopJSON.encode($0) })
+        #expect(!compact.contains(UInt8(ascii: "\n")))
+        let expected = try JSONSerialization.jsonObject(with: Data(original)) as? NSDictionary
+        let actual = try JSONSerialization.jsonObject(with: Data(compact)) as? NSDictionary
+        #expect(expected != nil && actual == expected)
     }
 
     @Test(
@@ -55,7 +65,7 @@ import Testing
         #expect(
             response == CaseCreatedResponse(caseID: "c0a8012e-7b1d-4f7e-9a55-2f6a1d3e9b01", reference: "SZ-2026-000123")
         )
-        #expect(Fixture.fileForm(try CareLoopJSON.encode(response)) == original)
+        #expect(Fixture.fileForm(try CareLoopJSON.canonical(response)) == original)
     }
 
     @Test func problemDetailsRoundTrips() throws {
@@ -63,17 +73,20 @@ import Testing
         let problem = try CareLoopJSON.decode(ProblemDetails.self, from: original)
         #expect(problem.status == 400)
         #expect(problem.errors.map(\.path) == ["owner.phone", "attachments[3].url"])
-        #expect(Fixture.fileForm(try CareLoopJSON.encode(problem)) == original)
+        #expect(Fixture.fileForm(try CareLoopJSON.canonical(problem)) == original)
     }
 
-    /// Decodes with the parser the topic's consumers use, fails on any field error, re-encodes.
-    static func decodeValidateEncode(_ bytes: [UInt8], as type: EventType) throws -> [UInt8] {
+    /// Decodes with the parser the topic's consumers use, fails on any field error, re-encodes in `form`
+    /// (canonical unless told).
+    static func decodeValidateEncode(
+        _ bytes: [UInt8], as type: EventType, form: (any Encodable) throws -> [UInt8] = { try CareLoopJSON.canonical($0) }
+    ) throws -> [UInt8] {
         switch type.topic {
-        case .intake?: try CareLoopJSON.encode(VoiceSubmission.parse(json: bytes, now: Fixture.now).get())
-        case .cases?: try CaseEventData.parse(json: bytes).get().encodedJSON()
-        case .workOrders?: try WorkOrderEventData.parse(json: bytes).get().encodedJSON()
-        case .surveys?: try SurveyEventData.parse(json: bytes).get().encodedJSON()
-        case .notifications?: try NotificationEventData.parse(json: bytes).get().encodedJSON()
+        case .intake?: try form(VoiceSubmission.parse(json: bytes, now: Fixture.now).get())
+        case .cases?: try form(CaseEventData.parse(json: bytes).get())
+        case .workOrders?: try form(WorkOrderEventData.parse(json: bytes).get())
+        case .surveys?: try form(SurveyEventData.parse(json: bytes).get())
+        case .notifications?: try form(NotificationEventData.parse(json: bytes).get())
         default: throw UnmappedEventType(type: type)
         }
     }

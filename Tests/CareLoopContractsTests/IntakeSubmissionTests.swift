@@ -113,7 +113,7 @@ import Testing
             .map { $0 }
         var voice = try VoiceSubmission.parse(json: json, now: Self.now).get()
         voice.owner.moveInDate = "2025-06-01"
-        let encoded = String(decoding: try CareLoopJSON.encode(voice), as: UTF8.self)
+        let encoded = String(decoding: try CareLoopJSON.canonical(voice), as: UTF8.self)
         #expect(encoded.contains(#""move_in_date" : "2025-06-01""#))
         #expect(encoded.contains(#""taker" : "STAFF-7""#))
         #expect(try CareLoopJSON.decode(VoiceSubmission.self, from: Array(encoded.utf8)) == voice)

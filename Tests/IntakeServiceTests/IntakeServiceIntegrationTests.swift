@@ -42,7 +42,7 @@ struct IntakeServiceIntegrationTests {
                 let text = String(decoding: record.value ?? [], as: UTF8.self)
                 #expect(!text.contains("Li Wei") && !text.contains("13800138000") && !text.contains("Zhang San") && !text.contains("13900139000"))
             }
-            let first = stack.registered.first { String(decoding: $0.value ?? [], as: UTF8.self).contains(#""id" : "t-1""#) }
+            let first = stack.registered.first { (try? CaseEventData.parse(json: $0.value ?? []).get())?.externalRef.id == "t-1" }
             #expect(first?.header("traceparent") == Self.traceparent, "traceparent passed through")
 
             #expect(await eventually(timeout: Self.patience) { stack.deadLetters.records.count >= 4 }, "dead letters: \(stack.deadLetters.records.count)")

@@ -48,17 +48,56 @@ extension Timestamp {
     /// The RFC 3339 text: local date and time for the offset, the fraction with `fractionDigits` digits,
     /// then `Z` or `±hh:mm`.
     package var rfc3339: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        appendRFC3339(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends ``rfc3339`` to `bytes` as UTF-8, without building a string (the JSON encoder's path).
+    package func appendRFC3339(to bytes: inout [UInt8]) {
         let local = secondsSince1970 + Int64(utcOffset.seconds)
         let (days, secondOfDay) = Self.floorDivision(local, 86_400)
         let date = CivilDate(daysSince1970: days)
         let second = Int(secondOfDay)
-        var text = date.fullDate + "T"
-        text += CivilDate.padded(second / 3600, 2) + ":" + CivilDate.padded(second / 60 % 60, 2) + ":"
-        text += CivilDate.padded(second % 60, 2)
+        Self.appendDigits(date.year, width: 4, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        Self.appendDigits(date.month, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        Self.appendDigits(date.day, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "T"))
+        Self.appendDigits(second / 3600, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        Self.appendDigits(second / 60 % 60, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        Self.appendDigits(second % 60, width: 2, to: &bytes)
         if fractionDigits > 0 {
-            text += "." + CivilDate.padded(Int(nanoseconds) / Self.powerOfTen(9 - fractionDigits), fractionDigits)
+            bytes.append(UInt8(ascii: "."))
+            Self.appendDigits(Int(nanoseconds) / Self.powerOfTen(9 - fractionDigits), width: fractionDigits, to: &bytes)
         }
-        return text + utcOffset.rfc3339
+        switch utcOffset {
+        case .utc:
+            bytes.append(UInt8(ascii: "Z"))
+        case .unknownLocal:
+            bytes.append(contentsOf: "-00:00".utf8)
+        case .minutes(let minutes):
+            bytes.append(minutes < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+            Self.appendDigits(abs(minutes) / 60, width: 2, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            Self.appendDigits(abs(minutes) % 60, width: 2, to: &bytes)
+        }
+    }
+
+    /// Appends the decimal digits of `value` (not negative), zero-padded to `width`.
+    private static func appendDigits(_ value: Int, width: Int, to bytes: inout [UInt8]) {
+        let start = bytes.count
+        var rest = value
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        while bytes.count - start < width { bytes.append(UInt8(ascii: "0")) }
+        bytes[start...].reverse()
     }
 
     private static func scanOffset(

@@ -22,7 +22,7 @@ enum OutboxHeaders {
             }
             return Stored(key: header.key, base64: Data(bytes).base64EncodedString())
         }
-        return String(decoding: try JSONEncoder().encode(stored), as: UTF8.self)
+        return try CompactJSONEncoder().encodeString(stored)
     }
 
     /// The headers stored as `json`.

@@ -48,7 +48,10 @@ enum RoutingDecisionBench: BenchScenario {
             _ = CaseRecord.routed(data, caseID: UUID(), decision: decision, at: Date(), rules: context)
         }
         try measure("encode snapshot JSON") { data in _ = try CareLoopJSON.encode(data) }
+        try measure("  with Foundation (canonical)") { data in _ = try CareLoopJSON.canonical(data) }
         let clock = SLAClock(policy: .rule137, calendar: rules.defaultCalendar, startedAt: Date())
-        try measure("encode SLA clock JSON") { _ in _ = try JSONEncoder().encode(clock) }
+        let clockEncoder = CompactJSONEncoder(dates: .deferredToDate)
+        try measure("encode SLA clock JSON") { _ in _ = try clockEncoder.encode(clock) }
+        try measure("  with Foundation") { _ in _ = try JSONEncoder().encode(clock) }
     }
 }

@@ -22,7 +22,7 @@ struct AcceptedSubmission: Sendable {
     /// SHA-256 of the submission's canonical form: formatting, member order and unknown members do not change it;
     /// any value that matters does.
     static func canonicalHash(of submission: IntakeSubmission) throws -> [UInt8] {
-        Array(SHA256.hash(data: try CareLoopJSON.encode(submission.voices) + [submission.isBatch ? 1 : 0]))
+        Array(SHA256.hash(data: try CareLoopJSON.canonical(submission.voices) + [submission.isBatch ? 1 : 0]))
     }
 
     /// SHA-256 of raw bytes (the topic path, where a repeat is never compared, only recorded).

@@ -69,6 +69,6 @@ package struct RegisteredCase: Hashable, Sendable {
 enum RowsJSON {
     /// `rows` as a compact JSON array (Foundation's default `Data` encoding is base64, read with `decode(…, 'base64')`).
     static func encode(_ rows: some Encodable) throws -> String {
-        String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
+        try CompactJSONEncoder(dates: .deferredToDate).encodeString(rows)
     }
 }

@@ -37,7 +37,7 @@ struct PropertyRepository {
 
     /// Applies `seed` unless a seed with the same content was applied before; returns whether it applied it.
     func applySeed(_ seed: PropertyDocument) async throws -> Bool {
-        let checksum = SHA256.hash(data: try CareLoopJSON.encode(seed)).map { String(format: "%02x", $0) }.joined()
+        let checksum = SHA256.hash(data: try CareLoopJSON.canonical(seed)).map { String(format: "%02x", $0) }.joined()
         let fresh = try await connection.query(
             "INSERT INTO property_seeds (checksum) VALUES (\(checksum)) ON CONFLICT DO NOTHING RETURNING checksum",
             logger: logger

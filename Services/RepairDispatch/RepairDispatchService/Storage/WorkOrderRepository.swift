@@ -279,6 +279,6 @@ struct WorkOrderRepository {
 
     /// `values` as a JSON array text, for `jsonb_populate_recordset`.
     static func json(_ values: some Encodable) throws -> String {
-        String(decoding: try JSONEncoder().encode(values), as: UTF8.self)
+        try CompactJSONEncoder(dates: .deferredToDate).encodeString(values)
     }
 }

@@ -85,7 +85,7 @@ enum CaseStore {
         var timeRules: [String] = [], matchedRules: [String] = [], sources: [String] = [], versions: [String] = []
         var clocks: [String] = [], snapshots: [String] = [], levels: [Int] = [], workOrders: [Bool] = []
         var valid: [Bool] = [], decidedBy: [String] = [], validityReasons: [String] = []
-        let encoder = JSONEncoder()
+        let encoder = CompactJSONEncoder(dates: .deferredToDate)
         for (record, decision) in routed {
             ids.append(record.caseID)
             references.append(record.data.reference)
@@ -147,7 +147,7 @@ enum CaseStore {
         var severities: [String] = [], snapshots: [String] = [], clocks: [String] = [], levels: [Int] = []
         var incidents: [String] = [], assignees: [String] = [], leads: [String] = [], workOrders: [String] = []
         var valid: [String] = [], decidedBy: [String] = [], validityReasons: [String] = []
-        let encoder = JSONEncoder()
+        let encoder = CompactJSONEncoder(dates: .deferredToDate)
         for record in records {
             ids.append(record.caseID)
             statuses.append(record.state.rawValue)
@@ -197,8 +197,7 @@ enum CaseStore {
         var escalationCases: [UUID] = [], levels: [Int] = [], roles: [String] = [], escalatedAt: [Date] = []
         var escalationActors: [String] = [], reasons: [String] = [], triggers: [String] = []
         var outbox: [OutboxMessage] = []
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
+        let encoder = CompactJSONEncoder(dates: .deferredToDate)
         for record in records {
             for entry in record.timeline {
                 timelineCases.append(record.caseID)

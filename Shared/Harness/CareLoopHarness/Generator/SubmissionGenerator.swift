@@ -212,11 +212,9 @@ package struct SubmissionGenerator: Sendable {
     }
 
     private static func encode(_ submission: VoiceSubmission) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding a value built from valid parts cannot fail; a failure is a bug of the generator.
-        guard let data = try? encoder.encode(submission) else { fatalError("VoiceSubmission did not encode") }
-        return Array(data)
+        guard let bytes = try? CareLoopJSON.encode(submission) else { fatalError("VoiceSubmission did not encode") }
+        return bytes
     }
 
     private static func removing(_ member: String, from body: [UInt8]) -> [UInt8] {
