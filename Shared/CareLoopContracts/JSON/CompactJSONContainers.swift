@@ -98,8 +98,14 @@ struct CompactJSONUnkeyedContainer: UnkeyedEncodingContainer {
     mutating func encodeNil() throws { _ = try begin(); sink.writeNull() }
     mutating func encode(_ value: Bool) throws { _ = try begin(); sink.write(bool: value) }
     mutating func encode(_ value: String) throws { _ = try begin(); sink.write(string: value) }
-    mutating func encode(_ value: Double) throws { try sink.write(float: value, codingPath: CompactJSONPath.keys(try begin())) }
-    mutating func encode(_ value: Float) throws { try sink.write(float: value, codingPath: CompactJSONPath.keys(try begin())) }
+    mutating func encode(_ value: Double) throws {
+        let elementPath = try begin()
+        try sink.write(float: value, codingPath: CompactJSONPath.keys(elementPath))
+    }
+    mutating func encode(_ value: Float) throws {
+        let elementPath = try begin()
+        try sink.write(float: value, codingPath: CompactJSONPath.keys(elementPath))
+    }
     mutating func encode(_ value: Int) throws { _ = try begin(); sink.write(integer: value) }
     mutating func encode(_ value: Int8) throws { _ = try begin(); sink.write(integer: value) }
     mutating func encode(_ value: Int16) throws { _ = try begin(); sink.write(integer: value) }

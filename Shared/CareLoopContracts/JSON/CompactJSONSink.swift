@@ -56,10 +56,10 @@ final class CompactJSONSink {
 
     /// Starts the next element of frame `index`: closes the frames above it, writes the separator.
     /// - Throws: when the frame was already closed (a container used after its value was finished).
-    func beginElement(in index: Int, serial: Int, codingPath: [any CodingKey]) throws {
+    func beginElement(in index: Int, serial: Int, codingPath: @autoclosure () -> [any CodingKey]) throws {
         guard index < frames.count, frames[index].serial == serial else {
             throw EncodingError.invalidValue(
-                (), EncodingError.Context(codingPath: codingPath, debugDescription: "container used after it was closed"))
+                (), EncodingError.Context(codingPath: codingPath(), debugDescription: "container used after it was closed"))
         }
         close(downTo: index + 1)
         if frames[index].count > 0 { bytes.append(UInt8(ascii: ",")) }
@@ -136,10 +136,12 @@ final class CompactJSONSink {
     }
 
     /// Writes a finite float as Foundation's `JSONEncoder` does: its `description`, without a trailing `.0`.
-    func write<T: BinaryFloatingPoint & CustomStringConvertible>(float value: T, codingPath: [any CodingKey]) throws {
+    func write<T: BinaryFloatingPoint & CustomStringConvertible>(
+        float value: T, codingPath: @autoclosure () -> [any CodingKey]
+    ) throws {
         guard value.isFinite else {
             throw EncodingError.invalidValue(
-                value, EncodingError.Context(codingPath: codingPath, debugDescription: "\(value) is not representable in JSON"))
+                value, EncodingError.Context(codingPath: codingPath(), debugDescription: "\(value) is not representable in JSON"))
         }
         var text = value.description
         if text.hasSuffix(".0") { text.removeLast(2) }
