@@ -48,6 +48,18 @@ extension MigrationSet {
                     CREATE INDEX inbox_processed_at_idx ON inbox (processed_at);
                     """
             ),
+            Migration(
+                version: 3,
+                name: "outbox_ids_after_transaction_ids",
+                sql: """
+                    -- A row's transaction id is assigned before its row id, so a transaction that can still commit
+                    -- rows below an id the relay has seen was already running when the relay looked (see
+                    -- OutboxScanFloor).
+                    CREATE FUNCTION careloop_outbox_id(sequence regclass) RETURNS bigint LANGUAGE sql VOLATILE
+                        AS $$ SELECT CASE WHEN pg_current_xact_id() IS NOT NULL THEN nextval(sequence) END $$;
+                    ALTER TABLE outbox ALTER COLUMN id SET DEFAULT careloop_outbox_id('outbox_id_seq'::regclass);
+                    """
+            ),
         ]
     )
 }

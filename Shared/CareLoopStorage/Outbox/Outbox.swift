@@ -77,33 +77,43 @@ package enum Outbox {
             logger: logger)
     }
 
-    /// Takes the relay's transaction-scoped advisory lock for `schema` if no other relay holds it.
-    static func tryLockRelay(schema: String, connection: PostgresConnection, logger: Logger) async throws -> Bool {
+    /// Takes the relay's transaction-scoped advisory lock for `schema` if no other relay holds it; also returns the
+    /// oldest transaction id still running at that moment (see ``OutboxScanFloor``).
+    static func tryLockRelay(
+        schema: String, connection: PostgresConnection, logger: Logger
+    ) async throws -> (locked: Bool, oldestRunning: Int64) {
         let key = StableHash.advisoryLockKey("outbox-relay", schema: schema)
-        return try await connection.queryValue(
-            "SELECT pg_try_advisory_xact_lock(\(key))", as: Bool.self, logger: logger) ?? false
+        let rows = try await connection.query(
+            "SELECT pg_try_advisory_xact_lock(\(key)), pg_snapshot_xmin(pg_current_snapshot())::text::int8", logger: logger)
+        for try await (locked, oldestRunning) in rows.decode((Bool, Int64).self) { return (locked, oldestRunning) }
+        return (false, 0)
     }
 
-    /// Up to `limit` unsent rows in id order, locked until the transaction ends.
-    static func lockUnsent(limit: Int, connection: PostgresConnection, logger: Logger) async throws -> [OutboxRow] {
+    /// Up to `limit` unsent rows with ids above `floor`, in id order, locked until the transaction ends; with the
+    /// first transaction id not yet started when they were read (`nil` when there are none).
+    static func lockUnsent(
+        after floor: Int64, limit: Int, connection: PostgresConnection, logger: Logger
+    ) async throws -> (rows: [OutboxRow], snapshotEnd: Int64?) {
         let rows = try await connection.query(
             """
-            SELECT id, topic, key, value, headers::text
-            FROM outbox WHERE sent_at IS NULL
+            SELECT id, topic, key, value, headers::text, pg_snapshot_xmax(pg_current_snapshot())::text::int8
+            FROM outbox WHERE sent_at IS NULL AND id > \(floor)
             ORDER BY id LIMIT \(limit)
             FOR UPDATE
             """,
             logger: logger
         )
         var result: [OutboxRow] = []
-        let columns = rows.decode((Int64, String, ByteBuffer?, ByteBuffer, String).self)
-        for try await (id, topic, key, value, headers) in columns {
+        var snapshotEnd: Int64?
+        let columns = rows.decode((Int64, String, ByteBuffer?, ByteBuffer, String, Int64).self)
+        for try await (id, topic, key, value, headers, end) in columns {
             let message = OutboxMessage(
                 topic: topic, key: key.map { Array($0.readableBytesView) }, value: Array(value.readableBytesView),
                 headers: try OutboxHeaders.decode(headers))
             result.append(OutboxRow(id: id, message: message))
+            snapshotEnd = end
         }
-        return result
+        return (result, snapshotEnd)
     }
 
     /// Marks the rows `ids` as published now.

@@ -28,6 +28,8 @@ package struct OutboxRelay: Service {
         package var retention: Duration = .seconds(24 * 60 * 60)
         /// How often sent rows older than ``retention`` are deleted.
         package var cleanupInterval: Duration = .seconds(10 * 60)
+        /// How often a batch reads from the first unsent row instead of from the scan floor (`OutboxScanFloor`).
+        package var fullReadInterval: Duration = .seconds(60)
 
         /// The defaults.
         package init() {}
@@ -76,13 +78,15 @@ package struct OutboxRelay: Service {
         var wakeUps = wakeUps.makeAsyncIterator()
         var backoff = Backoff(initial: configuration.initialBackoff, maximum: configuration.maximumBackoff)
         var housekeeping = Housekeeping(now: .now)
+        var floor = OutboxScanFloor(fullReadInterval: configuration.fullReadInterval)
         logger.info("Outbox relay started", metadata: ["batch_size": "\(configuration.batchSize)"])
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let outcome: BatchOutcome
             do {
-                outcome = try await relayBatch()
+                outcome = try await relayBatch(floor: &floor)
             } catch {
                 guard !Task.isCancelled else { return }
+                floor.reset()
                 outcome = .failed
                 logger.error(
                     "Outbox batch failed",
@@ -119,24 +123,43 @@ package struct OutboxRelay: Service {
         case failed
     }
 
-    private func relayBatch() async throws -> BatchOutcome {
+    /// What a committed batch tells the scan floor.
+    private struct BatchRead: Sendable {
+        var oldestRunning: Int64
+        var ids: [Int64] = []
+        var snapshotEnd: Int64?
+        var unsent: [Int64] = []
+    }
+
+    private func relayBatch(floor: inout OutboxScanFloor) async throws -> BatchOutcome {
         let clock = ContinuousClock()
         let start = clock.now
         let schema = database.schema
-        let outcome: BatchOutcome = try await database.withTransaction { connection in
-            guard try await Outbox.tryLockRelay(schema: schema, connection: connection, logger: logger) else {
-                return .standingBy
-            }
-            let rows = try await Outbox.lockUnsent(
-                limit: configuration.batchSize, connection: connection, logger: logger)
-            guard !rows.isEmpty else { return .drained }
+        let from = floor.start()
+        let batchSize = configuration.batchSize
+        let (outcome, read): (BatchOutcome, BatchRead?) = try await database.withTransaction { connection in
+            let lock = try await Outbox.tryLockRelay(schema: schema, connection: connection, logger: logger)
+            guard lock.locked else { return (.standingBy, nil) }
+            let (rows, snapshotEnd) = try await Outbox.lockUnsent(
+                after: from, limit: batchSize, connection: connection, logger: logger)
+            var read = BatchRead(oldestRunning: lock.oldestRunning, ids: rows.map(\.id), snapshotEnd: snapshotEnd)
+            guard !rows.isEmpty else { return (.drained, read) }
             let results = await publisher.publish(rows.map(\.message))
             let plan = OutboxDeliveryPlan(rows: rows.map { ($0.id, $0.message.key) }, results: results)
             try await Outbox.markSent(ids: plan.deliveredIDs, connection: connection, logger: logger)
+            let delivered = Set(plan.deliveredIDs)
+            read.unsent = read.ids.filter { !delivered.contains($0) }
             metrics.record(plan)
             logBatch(rows: rows, plan: plan, results: results)
-            if plan.failed > 0 { return .failed }
-            return rows.count >= configuration.batchSize ? .full : .drained
+            if plan.failed > 0 { return (.failed, read) }
+            return (rows.count >= batchSize ? .full : .drained, read)
+        }
+        if let read {
+            floor.record(
+                oldestRunning: read.oldestRunning, ids: read.ids, snapshotEnd: read.snapshotEnd,
+                limitReached: read.ids.count >= batchSize, unsent: read.unsent)
+        } else {
+            floor.reset()  // another relay works meanwhile
         }
         if outcome != .standingBy {
             metrics.recordBatch(duration: clock.now - start)
