@@ -129,17 +129,6 @@ package enum PostgresTestCluster {
         try? runScript(["stop", directory.path])
         try? FileManager.default.removeItem(at: directory)
     }
-
-    /// A loopback TCP port nobody listens on right now.
-    private static func freeLoopbackPort() throws -> Int {
-        let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).wait()
-        defer { try? channel.close().wait() }
-        guard let port = channel.localAddress?.port else {
-            throw PostgresTestClusterError(message: "no local port on a bound socket")
-        }
-        return port
-    }
 }
 
 /// The test cluster could not be started or reached.

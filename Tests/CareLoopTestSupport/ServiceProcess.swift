@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -88,24 +89,35 @@ package struct ServiceProcessError: Error, CustomStringConvertible {
     package init(_ description: String) { self.description = description }
 }
 
-/// A free TCP port on 127.0.0.1 (bound and released; fine for tests on one machine).
+/// A free TCP port on 127.0.0.1 for a service under test to listen on, never the same twice in one test process.
+///
+/// Ports come from 20000–31999, below Linux's ephemeral range (32768–60999): a port picked by binding port 0 is
+/// an ephemeral one, and between its release and the service's own bind an outgoing connection of another test
+/// (to PostgreSQL or the broker) could take it. That happened once in CI ("Address already in use").
 package func freeLoopbackPort() throws -> Int {
+    for _ in 0..<500 {
+        let candidate = Int.random(in: 20_000..<32_000)
+        guard handedOutPorts.withLock({ $0.insert(candidate).inserted }) else { continue }
+        if loopbackPortIsFree(candidate) { return candidate }
+    }
+    throw ServiceProcessError("no free loopback port in 20000–31999")
+}
+
+private let handedOutPorts = Mutex<Set<Int>>([])
+
+/// Whether a socket can bind `port` on 127.0.0.1 right now.
+package func loopbackPortIsFree(_ port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw ServiceProcessError("socket() failed") }
+    guard fd >= 0 else { return false }
     defer { close(fd) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     let bound = withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
-    guard bound == 0 else { throw ServiceProcessError("bind() failed") }
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
+    return bound == 0
 }
 
 /// The HTTP status of a GET to `url`, or `nil` when nothing answers.
