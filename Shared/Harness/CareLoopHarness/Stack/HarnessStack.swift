@@ -38,8 +38,6 @@ package final class HarnessStack: Sendable {
     package let groupPrefix: String
     let logger: Logger
     private let instances = Mutex<[Slot: Instance]>([:])
-    /// Ports handed out so far: a released ephemeral port is often handed out again by the next probe.
-    private let usedPorts = Mutex<Set<Int>>([])
     /// Every process started, killed ones included (their logs matter).
     private let started = Mutex<[ServiceProcess]>([])
     /// Slots whose process the harness killed and has not started again: the supervisor leaves them alone.
@@ -111,8 +109,8 @@ package final class HarnessStack: Sendable {
     @discardableResult
     package func start(_ slot: Slot) throws -> Instance {
         let previous = instance(slot)
-        let adminPort = try previous?.adminPort ?? allocatePort()
-        let httpPort = try previous?.httpPort ?? allocatePort()
+        let adminPort = try previous?.adminPort ?? freeLoopbackPort()
+        let httpPort = try previous?.httpPort ?? freeLoopbackPort()
         let environment = serviceEnvironment(slot.service, adminPort: adminPort, httpPort: httpPort)
         let process = try ServiceProcess(slot.service.executable, environment: environment, logDirectory: directory.appendingPathComponent("logs"))
         let instance = Instance(process: process, adminPort: adminPort, httpPort: httpPort, environment: environment)
@@ -144,16 +142,6 @@ package final class HarnessStack: Sendable {
 
     /// The supervisor's restarts so far, a line each.
     package var supervisorRestarts: [String] { supervisorLog.withLock { $0 } }
-
-    /// A free loopback port this stack has not handed out before.
-    private func allocatePort() throws -> Int {
-        for _ in 0..<100 {
-            let port = try freeLoopbackPort()
-            let isNew = usedPorts.withLock { used in used.insert(port).inserted }
-            if isNew { return port }
-        }
-        throw HarnessError("no free loopback port found")
-    }
 
     /// The settings of `service` (without the ports' defaults).
     private func serviceEnvironment(_ service: ServiceName, adminPort: Int, httpPort: Int) -> [String: String] {
