@@ -61,7 +61,10 @@ var targets: [Target] = [
     .executableTarget(
         name: "careloop-devbroker",
         dependencies: ["CareLoopDevBroker", "CareLoopRuntime", lifecycle, log],
-        path: "Shared/DevBroker/careloop-devbroker"
+        path: "Shared/DevBroker/careloop-devbroker",
+        // The patched librdkafka that scripts/devbroker-librdkafka.sh builds into .build/devbroker-librdkafka (the
+        // executable sits in .build/<triple>/<configuration>/); without it, the system's librdkafka is loaded.
+        linkerSettings: [.unsafeFlags(["-Xlinker", "-rpath", "-Xlinker", "$ORIGIN/../../devbroker-librdkafka"])]
     ),
     .executableTarget(
         name: "careloop-kafka-bench",

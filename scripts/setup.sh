@@ -2,7 +2,7 @@
 # Installs what CareLoop needs on a Debian/Ubuntu machine, only what is missing. Idempotent.
 # The Swift toolchain (6.x) must already be on PATH: it is not an apt package.
 set -euo pipefail
-packages=(librdkafka-dev libpq-dev pkg-config postgresql postgresql-contrib curl kcat python3 python3-yaml)
+packages=(librdkafka-dev libpq-dev pkg-config postgresql postgresql-contrib curl kcat python3 python3-yaml gcc make patch)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -27,4 +27,6 @@ if [ -z "$pg_bin" ]; then
     echo "setup: no PostgreSQL server binaries under /usr/lib/postgresql" >&2
     exit 1
 fi
+# The dev broker's librdkafka (the mock cluster with CareLoop's patch); warns and carries on without it.
+bash "$(dirname "$0")/devbroker-librdkafka.sh"
 echo "setup: ok (swift $(swift --version 2>/dev/null | grep -o 'version [0-9.]*' | head -n1 | cut -d' ' -f2), postgres $(basename "$(dirname "$pg_bin")"), librdkafka $(pkg-config --modversion rdkafka))"

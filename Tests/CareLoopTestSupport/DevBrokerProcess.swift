@@ -1,3 +1,4 @@
+import CareLoopDevBroker
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -41,6 +42,13 @@ package final class DevBrokerProcess: Sendable {
         }
         bootstrapServers = servers
         controlURL = control
+    }
+
+    /// The librdkafka hosting the mock cluster (`GET /cluster`); `nil` when the control API does not say.
+    package func library() async -> MockLibrary? {
+        struct Cluster: Decodable { var librdkafka: MockLibrary }
+        guard let url = URL(string: controlURL + "/cluster"), let (data, _) = try? await URLSession.shared.data(from: url) else { return nil }
+        return try? JSONDecoder().decode(Cluster.self, from: data).librdkafka
     }
 
     /// Sends a fault-injection request (e.g. `POST /brokers/1/down`); returns the HTTP status.

@@ -6,7 +6,7 @@ import NIOCore
 
 /// The dev broker's loopback-only HTTP API for fault injection in reliability tests.
 ///
-/// - `GET /cluster`: bootstrap servers, broker ids, topics
+/// - `GET /cluster`: bootstrap servers, broker ids, topics, and the librdkafka hosting the mock (``MockLibrary``)
 /// - `POST /brokers/{id}/down`, `POST /brokers/{id}/up`
 /// - `POST /brokers/{id}/rtt?ms=N`: add N ms round-trip delay (0 removes it)
 /// - `POST /errors?api=Produce&error=NOT_LEADER_FOR_PARTITION&count=N`: fail the next N requests of an API
@@ -20,7 +20,12 @@ package enum ControlAPI {
         let router = Router()
         router.get("health") { _, _ in AdminServer.jsonResponse(.ok, ["status": "ready"]) }
         router.get("cluster") { _, _ in
-            AdminServer.jsonResponse(.ok, ["bootstrap_servers": cluster.bootstrapServers, "brokers": cluster.brokerIDs.map(Int.init), "topics": cluster.topics])
+            AdminServer.jsonResponse(
+                .ok,
+                [
+                    "bootstrap_servers": cluster.bootstrapServers, "brokers": cluster.brokerIDs.map(Int.init), "topics": cluster.topics,
+                    "librdkafka": MockLibrary.loaded.json,
+                ])
         }
         router.post("brokers/:id/:action") { request, context in
             guard let id = context.parameters.get("id", as: Int32.self), cluster.brokerIDs.contains(id) else {
@@ -74,3 +79,4 @@ package enum ControlAPI {
         )
     }
 }
+

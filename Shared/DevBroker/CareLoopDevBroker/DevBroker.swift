@@ -34,7 +34,13 @@ package enum DevBroker {
             try writeAtomically(cluster.bootstrapServers, to: configuration.bootstrapFile)
             defer { try? FileManager.default.removeItem(atPath: configuration.bootstrapFile) }
             print("bootstrap.servers=\(cluster.bootstrapServers)")
-            logger.info("Mock cluster up", metadata: ["bootstrap_servers": "\(cluster.bootstrapServers)", "brokers": "\(configuration.brokers)"])
+            let library = MockLibrary.loaded
+            logger.info(
+                "Mock cluster up",
+                metadata: [
+                    "bootstrap_servers": "\(cluster.bootstrapServers)", "brokers": "\(configuration.brokers)",
+                    "librdkafka": "\(library.path)", "mock_patch": "\(library.patch ?? "none")",
+                ])
             let control = ControlAPI.make(cluster: cluster, configuration: configuration, logger: logger) { port in
                 let url = "http://\(configuration.controlHost):\(port)"
                 try? writeAtomically(url, to: configuration.controlFile)

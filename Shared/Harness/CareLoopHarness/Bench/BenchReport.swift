@@ -13,6 +13,8 @@ package struct BenchReport: Sendable, Codable {
         package var kernel: String
         package var binaries: String
         package var date: Date
+        /// The librdkafka hosting the dev broker's mock cluster (`GET /cluster`), e.g. with CareLoop's mock patch.
+        package var devBroker: String?
 
         /// This machine, with the service binaries in `binaries`.
         package static func current(binaries: String) -> Machine {
@@ -96,6 +98,9 @@ extension BenchReport {
         var lines = [
             String(format: "CareLoop benchmark, %@: %d cores, %.0f GiB, %@; binaries %@", ISO8601DateFormatter().string(from: machine.date), machine.cores, gib, machine.kernel, machine.binaries)
         ]
+        if let devBroker = machine.devBroker {
+            lines.append("dev broker    " + devBroker)
+        }
         if let overrides = settingOverrides, !overrides.isEmpty {
             lines.append("settings      " + overrides.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
         }

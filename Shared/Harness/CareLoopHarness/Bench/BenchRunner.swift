@@ -1,4 +1,5 @@
 import CareLoopContracts
+import CareLoopDevBroker
 import CareLoopTestSupport
 import Foundation
 import Logging
@@ -13,6 +14,7 @@ package enum BenchRunner {
         configuration.services = settings.services
         configuration.serviceEnvironment = settings.serviceEnvironment
         configuration.statementStatistics = true
+        configuration.partitions = settings.partitions ?? configuration.partitions
         let folder = settings.reportsDirectory
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var report = BenchReport(
@@ -22,6 +24,7 @@ package enum BenchRunner {
         report = try await HarnessStack.with(configuration, label: "bench", logger: logger, keepLogsIn: folder.appendingPathComponent("logs")) { stack in
             try await StackSession.with(stack, useHTTP: settings.httpShare > 0, logger: logger) { session in
                 var report = report
+                report.machine.devBroker = await stack.broker.library()?.summary
                 let sampler = ResourceSampler(stack: stack)
                 let runID = "bench-\(UUID().uuidString.prefix(6).lowercased())"
                 logger.notice("Warming up", metadata: ["submissions": "\(settings.warmUp)"])

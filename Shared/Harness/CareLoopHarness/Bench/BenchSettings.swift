@@ -24,6 +24,8 @@ package struct BenchSettings: Sendable {
     package var httpShare = 0.0
     package var catalogue: PropertyCatalogue = .builtIn
     package var services: [ServiceName] = ServiceName.allCases
+    /// Partitions of every topic on the dev broker (`nil`: the stack's default).
+    package var partitions: Int?
     package var serviceEnvironment: [ServiceName: [String: String]] = [:]
     /// Targets checked in the report.
     package var targetThroughput = 1_000.0

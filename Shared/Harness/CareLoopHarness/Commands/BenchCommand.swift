@@ -7,11 +7,11 @@ package enum BenchCommand: HarnessCommand {
     package static let name = "bench"
     package static let usage = """
         bench [--count 30000] [--rate 300] [--duration 60s] [--soak 10m] [--only throughput|latency|soak] [--seed N]
-              [--http-share 0] [--catalogue FILE] [--services a,b] [--set CARELOOP_KEY=value,…] [--reports DIR]
+              [--http-share 0] [--catalogue FILE] [--services a,b] [--partitions 6] [--set CARELOOP_KEY=value,…] [--reports DIR]
         """
 
     package static func run(_ options: CommandOptions, logger: Logger) async throws -> Int32 {
-        try options.requireOnly(["count", "rate", "duration", "soak", "only", "seed", "http-share", "catalogue", "services", "set", "reports"])
+        try options.requireOnly(["count", "rate", "duration", "soak", "only", "seed", "http-share", "catalogue", "services", "partitions", "set", "reports"])
         var settings = BenchSettings(reportsDirectory: SharedOptions.reportsFolder(options, kind: "bench"))
         settings.throughputCount = try options.int("count") ?? settings.throughputCount
         settings.latencyRate = try options.double("rate") ?? settings.latencyRate
@@ -21,6 +21,10 @@ package enum BenchCommand: HarnessCommand {
         settings.httpShare = try options.share("http-share") ?? settings.httpShare
         settings.catalogue = try SharedOptions.catalogue(options)
         settings.services = try SharedOptions.services(options)
+        if let partitions = try options.int("partitions") {
+            guard (1...64).contains(partitions) else { throw UsageError("--partitions must be 1–64, got \(partitions)") }
+            settings.partitions = partitions
+        }
         settings.serviceEnvironment = try SharedOptions.settingOverrides(options, services: settings.services)
         switch options.string("only") {
         case nil: break

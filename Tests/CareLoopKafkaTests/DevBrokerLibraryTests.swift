@@ -1,0 +1,85 @@
+import CareLoopContracts
+import CareLoopDevBroker
+import CareLoopKafka
+import CareLoopTestSupport
+import Foundation
+import Testing
+
+/// The `careloop-devbroker` executable on the librdkafka that `scripts/devbroker-librdkafka.sh` builds (CareLoop's
+/// mock patch): which library it loads, and that fetches spanning many message sets deliver every record once, in
+/// order, whatever the fetch limits.
+@Suite("Dev broker executable: its librdkafka and fetches across many message sets", .timeLimit(.minutes(3)))
+struct DevBrokerLibraryTests {
+    /// `.build/devbroker-librdkafka/librdkafka.so.1`, beside the build configuration folders of the binaries tested.
+    private var patchedLibrary: URL {
+        ServiceProcess.binDirectory.resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("devbroker-librdkafka/librdkafka.so.1")
+    }
+
+    private func withBroker<T>(partitions: Int, _ body: (DevBrokerProcess) async throws -> T) async throws -> T {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("devbroker-lib-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let broker = try await DevBrokerProcess(directory: directory, brokers: 1, partitions: partitions)
+        do {
+            let result = try await body(broker)
+            await broker.process.terminate(timeout: .seconds(10))
+            return result
+        } catch {
+            await broker.process.terminate(timeout: .seconds(10))
+            throw error
+        }
+    }
+
+    @Test("loads the patched librdkafka when it was built, the system's otherwise, and says which in GET /cluster")
+    func reportsItsLibrary() async throws {
+        try await withBroker(partitions: 1) { broker in
+            let library = try #require(await broker.library())
+            #expect(library.version == "2.0.2")
+            if FileManager.default.fileExists(atPath: patchedLibrary.path) {
+                #expect(library.path == patchedLibrary.path)
+                #expect(library.patch?.hasPrefix("2.0.2 ") == true)
+            } else {
+                #expect(library.path.hasPrefix("/usr/lib") || library.path.hasPrefix("/lib"))
+                #expect(library.patch == nil)
+            }
+        }
+    }
+
+    @Test("a consumer far behind reads 300 one-record message sets once and in order, with fetch limits of 1 KB and 4 KB")
+    func manyMessageSets() async throws {
+        try await withBroker(partitions: 1) { broker in
+            let topic = Topic.intake.rawValue
+            var client = KafkaClientConfiguration(bootstrapServers: broker.bootstrapServers, clientID: "devbroker-lib-test")
+            client.statisticsInterval = nil
+            var producerConfiguration = ProducerConfiguration()
+            producerConfiguration.linger = .zero
+            let producer = try KafkaProducer(client: client, configuration: producerConfiguration, logger: KafkaTestCluster.logger)
+            let values = (0..<300).map { "record-\($0)-" + String(repeating: "x", count: 200) }
+            try await withRunning([producer]) {
+                for value in values {  // one produce request, so one message set, each
+                    let result = await producer.send([ProducerRecord(topic: topic, key: Array("k".utf8), value: Array(value.utf8), headers: [])])
+                    #expect(result.allSatisfy { (try? $0.get()) != nil })
+                }
+            }
+            for (partitionBytes, totalBytes) in [(1_024, 4_096), (1_048_576, 52_428_800)] {
+                var limited = client
+                limited.properties["max.partition.fetch.bytes"] = String(partitionBytes)
+                limited.properties["fetch.max.bytes"] = String(totalBytes)
+                limited.properties["message.max.bytes"] = String(min(totalBytes, 1_000_000))  // at most fetch.max.bytes
+                let handler = RecordingHandler()
+                let deadLetters = try KafkaProducer(client: client, logger: KafkaTestCluster.logger)
+                let consumer = try KafkaConsumer(
+                    client: limited, configuration: KafkaTestCluster.consumerConfiguration(topics: [topic]), handler: handler,
+                    deadLetters: deadLetters, isTransient: { _ in false }, logger: KafkaTestCluster.logger)
+                try await withRunning([deadLetters, consumer]) {
+                    #expect(await eventually { handler.handled.count >= values.count })
+                    try await Task.sleep(for: .milliseconds(200))  // anything doubled would have arrived
+                }
+                let read = handler.handled.map { String(decoding: $0.value ?? [], as: UTF8.self) }
+                #expect(read == values, "limits \(partitionBytes)/\(totalBytes): \(read.count) records")
+                #expect(handler.handled.map(\.offset) == Array(0..<Int64(values.count)))
+            }
+        }
+    }
+}
