@@ -12,9 +12,9 @@ import NIOCore
 /// - `POST /errors?api=Produce&error=NOT_LEADER_FOR_PARTITION&count=N`: fail the next N requests of an API
 /// - `DELETE /errors?api=Produce`: drop pending injected errors
 package enum ControlAPI {
-    /// Builds the control application for `cluster`.
+    /// Builds the control application for `cluster`, hosted by `library`.
     package static func make(
-        cluster: MockCluster, configuration: DevBrokerConfiguration, logger: Logger,
+        cluster: MockCluster, library: MockLibrary, configuration: DevBrokerConfiguration, logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void
     ) -> some ApplicationProtocol {
         let router = Router()
@@ -24,7 +24,7 @@ package enum ControlAPI {
                 .ok,
                 [
                     "bootstrap_servers": cluster.bootstrapServers, "brokers": cluster.brokerIDs.map(Int.init), "topics": cluster.topics,
-                    "librdkafka": MockLibrary.loaded.json,
+                    "librdkafka": library.json,
                 ])
         }
         router.post("brokers/:id/:action") { request, context in
@@ -79,4 +79,3 @@ package enum ControlAPI {
         )
     }
 }
-

@@ -41,7 +41,7 @@ package enum DevBroker {
                     "bootstrap_servers": "\(cluster.bootstrapServers)", "brokers": "\(configuration.brokers)",
                     "librdkafka": "\(library.path)", "mock_patch": "\(library.patch ?? "none")",
                 ])
-            let control = ControlAPI.make(cluster: cluster, configuration: configuration, logger: logger) { port in
+            let control = ControlAPI.make(cluster: cluster, library: library, configuration: configuration, logger: logger) { port in
                 let url = "http://\(configuration.controlHost):\(port)"
                 try? writeAtomically(url, to: configuration.controlFile)
                 print("control=\(url)")

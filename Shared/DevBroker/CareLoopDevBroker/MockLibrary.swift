@@ -11,7 +11,7 @@ package struct MockLibrary: Sendable, Codable, Hashable {
     /// The build's stamp (`<version> <SHA-256 of the patch>`) when the library was built with CareLoop's mock patch.
     package var patch: String?
 
-    /// The library loaded in this process.
+    /// The library loaded in this process (it cannot change while the process runs: read it once).
     package static var loaded: MockLibrary {
         let version = String(cString: rd_kafka_version_str())
         let path = loadedPath() ?? "unknown"
