@@ -20,15 +20,6 @@ struct OutboxRelayTests {
         return OutboxRelay(database: database, publisher: publisher, configuration: configuration, logger: logger)
     }
 
-    /// Waits until the relay's listener has sent its LISTEN (seen in `pg_stat_activity`).
-    func waitUntilListening(_ database: Database) async throws -> Bool {
-        let listen = "LISTEN \"\(Outbox.notificationChannel(schema: database.schema))\";"
-        return try await eventually(timeout: .seconds(10)) {
-            try await database.scalar(
-                "SELECT count(*) FROM pg_stat_activity WHERE query = \(listen)", as: Int.self) == 1
-        }
-    }
-
     @Test func publishesInIdOrderAndMarksSent() async throws {
         try await PostgresTestCluster.withDatabase(prefix: "relay_order") { database in
             let publisher = FakeOutboxPublisher()
@@ -119,24 +110,56 @@ struct OutboxRelayTests {
         }
     }
 
-    @Test func notificationWakesTheRelayLongBeforeThePollInterval() async throws {
-        try await PostgresTestCluster.withDatabase(prefix: "relay_notify") { database in
+    @Test func aCommitOfThisProcessWakesTheRelayLongBeforeThePollInterval() async throws {
+        try await PostgresTestCluster.withDatabase(prefix: "relay_wake") { database in
             let publisher = FakeOutboxPublisher()
             let relay = relay(database, publisher) { $0.pollInterval = .seconds(30) }
 
             try await withRunning([relay]) {
-                let listening = try await waitUntilListening(database)
-                #expect(listening)
-                // Let the start-up batches finish, so only the notification can trigger the next one.
+                // Let the start-up batch finish, so only the commit can trigger the next one.
                 try await Task.sleep(for: .milliseconds(300))
                 let start = ContinuousClock.now
 
                 try await database.enqueue([message("wake-up")])
 
-                // The poll interval is 30 s: arriving within 20 s proves the notification woke the relay
+                // The poll interval is 30 s: arriving within 20 s proves the commit woke the relay
                 // (no wall-clock bound tighter than that, so a loaded CI machine cannot make it flaky).
                 #expect(await eventually(timeout: .seconds(20)) { await publisher.published.count == 1 })
                 #expect(ContinuousClock.now - start < .seconds(20))
+            }
+        }
+    }
+
+    @Test func whileAnotherRelayHoldsTheLockItTriesAgainSoonInsteadOfWaitingForThePoll() async throws {
+        try await PostgresTestCluster.withDatabase(prefix: "relay_standby") { database in
+            let publisher = FakeOutboxPublisher()
+            let relay = relay(database, publisher) {
+                $0.pollInterval = .seconds(30)
+                $0.standbyRetryDelay = .milliseconds(10)
+                $0.standbyRetries = 1_000
+            }
+            let key = StableHash.advisoryLockKey("outbox-relay", schema: database.schema)
+
+            try await withRunning([relay]) {
+                try await Task.sleep(for: .milliseconds(300))
+                // Another replica's relay, in the middle of a batch: it holds the lock for 500 ms.
+                let (locked, release) = AsyncStream<Void>.makeStream()
+                let holder = Task {
+                    try await database.withTransaction { connection in
+                        _ = try await connection.query("SELECT pg_advisory_xact_lock(\(key))", logger: logger)
+                        release.yield()
+                        try await Task.sleep(for: .milliseconds(500))
+                    }
+                }
+                var waitForLock = locked.makeAsyncIterator()
+                _ = await waitForLock.next()
+                let start = ContinuousClock.now
+
+                try await database.enqueue([message("behind-the-lock")])
+
+                #expect(await eventually(timeout: .seconds(20)) { await publisher.published.count == 1 })
+                #expect(ContinuousClock.now - start < .seconds(20))
+                try await holder.value
             }
         }
     }

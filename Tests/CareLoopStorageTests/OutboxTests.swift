@@ -56,8 +56,48 @@ struct OutboxTests {
         }
     }
 
-    @Test func notificationChannelMatchesTheTriggersAndFitsAnIdentifier() {
-        #expect(Outbox.notificationChannel(schema: "intake") == "careloop_outbox_intake")
-        #expect(Outbox.notificationChannel(schema: String(repeating: "s", count: 63)).utf8.count == 63)
+    /// How many wake-ups `database`'s relays got while `body` ran (a registered stream, read after a short pause).
+    func wakeUps(_ database: Database, during body: () async throws -> Void) async throws -> Int {
+        let (stream, continuation) = AsyncStream<Void>.makeStream()
+        let token = database.outboxCommits.register(continuation)
+        try await body()
+        database.outboxCommits.unregister(token)
+        continuation.finish()
+        var count = 0
+        for await _ in stream { count += 1 }
+        return count
+    }
+
+    @Test func onlyCommitsThatWroteOutboxRowsWakeTheRelays() async throws {
+        try await PostgresTestCluster.withDatabase(prefix: "outbox_wake") { database in
+            let committed = try await wakeUps(database) {
+                try await database.enqueue([message("m1")])
+                try await database.enqueue([message("m2"), message("m3")])
+            }
+            #expect(committed == 2)
+
+            let rolledBackThenPlain = try await wakeUps(database) {
+                await #expect(throws: HandlerFailure.self) {
+                    try await database.withTransaction { connection in
+                        try await Outbox.enqueue([message("m4")], connection: connection)
+                        throw HandlerFailure()
+                    }
+                }
+                // The rolled-back write is forgotten: a later transaction on the pool's connection wakes nobody.
+                try await database.withTransaction { connection in
+                    _ = try await connection.query("SELECT 1", logger: PostgresTestCluster.logger)
+                }
+                try await database.enqueue([])
+            }
+            #expect(rolledBackThenPlain == 0)
+        }
+    }
+
+    @Test func theOutboxHasNoNotifyTriggerLeft() async throws {
+        try await PostgresTestCluster.withDatabase(prefix: "outbox_trigger") { database in
+            let triggers = try await database.scalar(
+                "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'outbox'::regclass AND NOT tgisinternal", as: Int.self)
+            #expect(triggers == 0)
+        }
     }
 }

@@ -16,6 +16,8 @@ package struct Database: Service {
     /// The logger queries and transactions log to.
     package let logger: Logger
     private let leases = LeaseMonitor()
+    /// Wakes this process's outbox relays after commits that wrote outbox rows.
+    package let outboxCommits = OutboxCommits()
 
     /// Creates the pool (it opens connections once it runs and they are needed).
     package init(configuration: DatabaseConfiguration, logger: Logger) throws(StorageError) {
@@ -126,13 +128,22 @@ package struct Database: Service {
 
     /// Runs `body` in one transaction on one leased connection: `COMMIT` when it returns, `ROLLBACK` when it throws.
     ///
-    /// The error `body` throws is rethrown as it is (not wrapped), so ``isTransient(_:)`` can judge it.
+    /// The error `body` throws is rethrown as it is (not wrapped), so ``isTransient(_:)`` can judge it. After a
+    /// commit of outbox rows (see ``Outbox/noteWrite(on:)``) the process's relays are woken (``outboxCommits``).
     package func withTransaction<Result>(
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> sending Result
     ) async throws -> sending Result {
         try await withConnection(isolation: isolation) { connection in
-            try await connection.inTransaction(logger: logger, isolation: isolation, body)
+            let result: Result
+            do {
+                result = try await connection.inTransaction(logger: logger, isolation: isolation, body)
+            } catch {
+                _ = OutboxCommits.takeWrite(on: connection)
+                throw error
+            }
+            if OutboxCommits.takeWrite(on: connection) { outboxCommits.signal() }
+            return result
         }
     }
 

@@ -60,6 +60,17 @@ extension MigrationSet {
                     ALTER TABLE outbox ALTER COLUMN id SET DEFAULT careloop_outbox_id('outbox_id_seq'::regclass);
                     """
             ),
+            Migration(
+                version: 4,
+                name: "outbox_wakes_relays_in_process",
+                sql: """
+                    -- A NOTIFY holds PostgreSQL's database-wide notification lock through its transaction's commit
+                    -- and WAL flush, so it serialized the writing commits of every service. The writing process now
+                    -- wakes its own relays after the commit (OutboxCommits); other processes' rows are polled for.
+                    DROP TRIGGER IF EXISTS outbox_notify ON outbox;
+                    DROP FUNCTION IF EXISTS careloop_outbox_notify();
+                    """
+            ),
         ]
     )
 }

@@ -5,12 +5,14 @@ import PostgresNIO
 /// The transactional outbox: Kafka records written in the same transaction as the state change they announce,
 /// published afterwards by the ``OutboxRelay``.
 ///
-/// The table (`outbox`, created by ``MigrationSet/platform``) lives in the service's schema; a statement trigger
-/// notifies channel ``notificationChannel(schema:)`` when an inserting transaction commits.
+/// The table (`outbox`, created by ``MigrationSet/platform``) lives in the service's schema. A transaction of
+/// ``Database/withTransaction(isolation:_:)`` that wrote rows wakes the process's relays when it commits
+/// (``OutboxCommits``).
 package enum Outbox {
-    /// The LISTEN/NOTIFY channel that announces new rows in `schema`'s outbox (at most 63 bytes, like the trigger's).
-    package static func notificationChannel(schema: String) -> String {
-        String(decoding: ("careloop_outbox_" + schema).utf8.prefix(63), as: UTF8.self)
+    /// Notes that the transaction open on `connection` wrote outbox rows, so that its commit wakes the relays.
+    /// ``enqueue(_:connection:logger:)`` does this; a statement that writes `outbox` itself must call it.
+    package static func noteWrite(on connection: PostgresConnection) {
+        OutboxCommits.noteWrite(on: connection)
     }
 
     /// Stores `messages`, in order, inside the caller's transaction on `connection`: one round trip.
@@ -21,6 +23,7 @@ package enum Outbox {
     ) async throws {
         guard !messages.isEmpty else { return }
         let columns = try Columns(messages)
+        noteWrite(on: connection)
         try await connection.query(
             """
             INSERT INTO outbox (topic, key, value, headers)
@@ -83,9 +86,15 @@ package enum Outbox {
         schema: String, connection: PostgresConnection, logger: Logger
     ) async throws -> (locked: Bool, oldestRunning: Int64) {
         let key = StableHash.advisoryLockKey("outbox-relay", schema: schema)
+        // The relay's commit does not wait for its WAL flush: marks lost in a server crash only make the relay
+        // publish those rows again, which the at-least-once contract allows (consumers de-duplicate by id).
         let rows = try await connection.query(
-            "SELECT pg_try_advisory_xact_lock(\(key)), pg_snapshot_xmin(pg_current_snapshot())::text::int8", logger: logger)
-        for try await (locked, oldestRunning) in rows.decode((Bool, Int64).self) { return (locked, oldestRunning) }
+            """
+            SELECT pg_try_advisory_xact_lock(\(key)), pg_snapshot_xmin(pg_current_snapshot())::text::int8,
+                set_config('synchronous_commit', 'off', true)
+            """,
+            logger: logger)
+        for try await (locked, oldestRunning, _) in rows.decode((Bool, Int64, String).self) { return (locked, oldestRunning) }
         return (false, 0)
     }
 

@@ -4,12 +4,13 @@ import ServiceLifecycle
 
 /// Publishes the outbox of one schema to Kafka, in id order, at least once.
 ///
-/// Every replica of a service runs one; a transaction-scoped advisory lock lets only one of them work at a time,
-/// the others stand by and take over within ``Configuration-swift.struct/pollInterval``. A batch is: lock, read up
-/// to ``Configuration-swift.struct/batchSize`` unsent rows `FOR UPDATE`, publish them, mark the delivered ones
-/// (see ``OutboxDeliveryPlan``), commit. The relay wakes on the outbox trigger's NOTIFY (one pooled connection
-/// listens), polls as a fallback, loops at once while batches come back full, and backs off after failures.
-/// Now and then it deletes rows sent longer ago than the retention.
+/// Every replica of a service runs one; a transaction-scoped advisory lock lets only one of them work at a time.
+/// A batch is: lock, read up to ``Configuration-swift.struct/batchSize`` unsent rows `FOR UPDATE`, publish them,
+/// mark the delivered ones (see ``OutboxDeliveryPlan``), commit (without waiting for its WAL flush: see
+/// ``Outbox/tryLockRelay(schema:connection:logger:)``). The relay wakes when a transaction of its own process
+/// commits outbox rows (``OutboxCommits``), polls every ``Configuration-swift.struct/pollInterval`` for rows of
+/// other processes, loops at once while batches come back full, retries shortly while another replica's relay
+/// holds the lock, and backs off after failures. Now and then it deletes rows sent longer ago than the retention.
 ///
 /// Graceful shutdown lets the batch in flight finish (its publications are marked), then ``run()`` returns.
 /// - Important: In a `ServiceGroup`, list the ``Database`` before the relay, so the pool outlives it.
@@ -18,8 +19,13 @@ package struct OutboxRelay: Service {
     package struct Configuration: Sendable {
         /// Rows read and published per batch.
         package var batchSize = 500
-        /// Longest wait between batches when no notification arrives.
+        /// Longest wait between batches when no commit of this process wakes the relay (rows written by other
+        /// processes wait up to this long).
         package var pollInterval: Duration = .seconds(1)
+        /// Pause before trying the lock again while another replica's relay holds it (it is held for one batch).
+        package var standbyRetryDelay: Duration = .milliseconds(10)
+        /// Tries after a wake-up that found the lock held, before waiting for the next wake-up.
+        package var standbyRetries = 5
         /// First delay after a failed batch (doubling up to ``maximumBackoff``).
         package var initialBackoff: Duration = .milliseconds(100)
         /// Longest delay after repeated failures.
@@ -58,15 +64,17 @@ package struct OutboxRelay: Service {
     package func run() async throws {
         // One pending wake-up is enough: a batch reads everything committed before it starts.
         let (wakeUps, wakeUp) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let registration = database.outboxCommits.register(wakeUp)
+        defer { database.outboxCommits.unregister(registration) }
+        wakeUp.yield()  // rows committed before the relay started
         await withDiscardingTaskGroup { group in
-            group.addTask { await listen(wakeUp: wakeUp) }
             group.addTask { await poll(wakeUp: wakeUp) }
             await withGracefulShutdownHandler {
                 await relay(wakeUps: wakeUps)
             } onGracefulShutdown: {
                 wakeUp.finish()
             }
-            logger.debug("Outbox relay loop ended; stopping the listener")
+            logger.debug("Outbox relay loop ended; stopping the poll")
             group.cancelAll()
         }
         logger.info("Outbox relay stopped")
@@ -79,6 +87,7 @@ package struct OutboxRelay: Service {
         var backoff = Backoff(initial: configuration.initialBackoff, maximum: configuration.maximumBackoff)
         var housekeeping = Housekeeping(now: .now)
         var floor = OutboxScanFloor(fullReadInterval: configuration.fullReadInterval)
+        var standbyTries = 0
         logger.info("Outbox relay started", metadata: ["batch_size": "\(configuration.batchSize)"])
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let outcome: BatchOutcome
@@ -97,11 +106,16 @@ package struct OutboxRelay: Service {
             if outcome != .standingBy {
                 await housekeeping.run(self, now: .now)
             }
+            standbyTries = outcome == .standingBy ? standbyTries + 1 : 0
             switch outcome {
             case .full:
                 backoff.reset()
+            case .standingBy where standbyTries < configuration.standbyRetries:
+                // Rows this process just committed wait for the lock, which the other relay holds for one batch.
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: configuration.standbyRetryDelay) }
             case .drained, .standingBy:
                 backoff.reset()
+                standbyTries = 0
                 guard await wakeUps.next() != nil else { return }
             case .failed:
                 let delay = backoff.nextDelay()
@@ -185,35 +199,7 @@ package struct OutboxRelay: Service {
         logger.warning("Outbox batch partly failed; failed rows stay unsent", metadata: warning)
     }
 
-    /// Keeps LISTENing on the outbox channel and wakes the relay on every notification (and once each time the
-    /// LISTEN starts, for rows committed while nobody listened). Reconnects with back-off.
-    private func listen(wakeUp: AsyncStream<Void>.Continuation) async {
-        let channel = Outbox.notificationChannel(schema: database.schema)
-        var backoff = Backoff(initial: configuration.initialBackoff, maximum: configuration.maximumBackoff)
-        while !Task.isCancelled {
-            do {
-                try await database.withConnection(watchdog: false) { connection in
-                    try await connection.listen(on: channel) { notifications in
-                        logger.debug("Listening for outbox notifications", metadata: ["channel": "\(channel)"])
-                        wakeUp.yield()
-                        for try await _ in notifications {
-                            wakeUp.yield()
-                        }
-                    }
-                }
-                backoff.reset()
-            } catch {
-                guard !Task.isCancelled else { return }
-                logger.warning(
-                    "Outbox LISTEN failed; polling until it is back",
-                    metadata: ["channel": "\(channel)", "error": "\(String(reflecting: error))"])
-                try? await Task.sleep(for: backoff.nextDelay())
-            }
-        }
-        logger.debug("Stopped listening for outbox notifications", metadata: ["channel": "\(channel)"])
-    }
-
-    /// Wakes the relay every poll interval, in case a notification was missed.
+    /// Wakes the relay every poll interval, for rows other processes committed.
     private func poll(wakeUp: AsyncStream<Void>.Continuation) async {
         while (try? await Task.sleep(for: configuration.pollInterval)) != nil {
             wakeUp.yield()

@@ -43,6 +43,7 @@ struct CaseRepository {
         guard !claims.isEmpty else { return Registered(claimed: [], inserted: []) }
         let parameters = try RegistrationStatement.Parameters(
             claims: claims, cases: cases, events: events, owners: owners, receivedAt: receivedAt)
+        if !events.isEmpty { Outbox.noteWrite(on: connection) }
         let rows = try await connection.execute(RegistrationStatement(parameters), logger: logger)
         var registered = Registered(claimed: [], inserted: [])
         for try await (source, externalID, caseID) in rows {
