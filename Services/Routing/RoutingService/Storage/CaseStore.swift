@@ -185,7 +185,7 @@ enum CaseStore {
     }
 
     /// Appends the timeline entries and escalations of `records` and enqueues their events on `careloop.cases.v1`
-    /// (key and subject = case id), in order per case.
+    /// (key and subject = case id), in order per case: one statement.
     /// - Parameter traceparent: the trace of the event that caused the changes, passed on (per case id).
     static func writeEffects(
         of records: [CaseRecord], eventSource: String, traceparents: [UUID: (String?, String?)] = [:],
@@ -228,9 +228,13 @@ enum CaseStore {
                 outbox.append(OutboxMessage(event: cloudEvent, topic: .cases, key: key))
             }
         }
-        if !timelineCases.isEmpty {
-            try await connection.query(
-                """
+        guard !timelineCases.isEmpty || !escalationCases.isEmpty || !outbox.isEmpty else { return }
+        // One statement, one round trip, for the three kinds of rows (empty arrays insert nothing).
+        let events = try Outbox.Columns(outbox)
+        if !outbox.isEmpty { Outbox.noteWrite(on: connection) }
+        try await connection.query(
+            """
+            WITH timeline AS (
                 INSERT INTO case_timeline (case_id, at, actor, action, event_type, event_id, from_status, to_status, details)
                 SELECT u.case_id, u.at, u.actor, u.action, NULLIF(u.event_type, ''), NULLIF(u.event_id, ''),
                     NULLIF(u.from_status, ''), NULLIF(u.to_status, ''), u.details::jsonb
@@ -239,19 +243,21 @@ enum CaseStore {
                     \(eventTypes)::text[], \(eventIDs)::text[], \(fromStates)::text[], \(toStates)::text[], \(details)::text[]
                 ) WITH ORDINALITY AS u(case_id, at, actor, action, event_type, event_id, from_status, to_status, details, position)
                 ORDER BY u.position
-                """, logger: logger)
-        }
-        if !escalationCases.isEmpty {
-            try await connection.query(
-                """
+            ),
+            escalations AS (
                 INSERT INTO case_escalations (case_id, level, role, escalated_at, actor, reason, trigger)
                 SELECT * FROM unnest(
                     \(escalationCases)::uuid[], \(levels)::int[], \(roles)::text[], \(escalatedAt)::timestamptz[],
                     \(escalationActors)::text[], \(reasons)::text[], \(triggers)::text[])
                 ON CONFLICT (case_id, level) DO NOTHING
-                """, logger: logger)
-        }
-        try await Outbox.enqueue(outbox, connection: connection, logger: logger)
+            )
+            INSERT INTO outbox (topic, key, value, headers)
+            SELECT m.topic, CASE WHEN m.has_key THEN m.key END, m.value, m.headers::jsonb
+            FROM unnest(\(events.topics)::text[], \(events.hasKeys)::bool[], \(events.keys)::bytea[], \(events.values)::bytea[],
+                \(events.headers)::text[])
+                WITH ORDINALITY AS m(topic, has_key, key, value, headers, position)
+            ORDER BY m.position
+            """, logger: logger)
     }
 
     /// Writes `records` back (lifecycle columns, timers, timeline, escalations, events): the usual end of a
