@@ -77,9 +77,7 @@ struct WorkOrderEffects {
         let escalationRepository = EscalationRepository(connection: connection, logger: logger)
         for resolved in resolvedEscalations { try await escalationRepository.resolve(resolved.kinds, of: resolved.workOrderID) }
         try await escalationRepository.open(escalations)
-        for (id, logged) in Dictionary(grouping: entries, by: \.workOrderID) {
-            try await orders.addEntries(logged.map(\.entry), to: id)
-        }
+        try await orders.addEntries(entries)
         try await orders.appendHistory(history)
         try await Outbox.enqueue(outbox, connection: connection, logger: logger)
     }

@@ -237,15 +237,28 @@ struct WorkOrderRepository {
         var group_incident_id: String?
     }
 
-    /// Adds entries to an order.
-    func addEntries(_ entries: [Entry], to id: String) async throws {
-        guard !entries.isEmpty, let uuid = UUID(uuidString: id) else { return }
+    /// Adds entries to orders, in the given order: one statement for all of them.
+    func addEntries(_ entries: [(workOrderID: String, entry: Entry)]) async throws {
+        let rows = entries.compactMap { pair in
+            UUID(uuidString: pair.workOrderID).map { EntryRow(work_order_id: $0, kind: pair.entry.kind, body: pair.entry.body, actor: pair.entry.actor) }
+        }
+        guard !rows.isEmpty else { return }
         try await connection.query(
             """
             INSERT INTO work_order_entries (work_order_id, kind, body, actor)
-            SELECT \(uuid), e.kind, e.body, e.actor
-            FROM jsonb_to_recordset(\(try Self.json(entries))::jsonb) AS e(kind text, body jsonb, actor text)
+            SELECT e.work_order_id, e.kind, e.body, e.actor
+            FROM ROWS FROM (jsonb_to_recordset(\(try Self.json(rows))::jsonb) AS (work_order_id uuid, kind text, body jsonb, actor text))
+                WITH ORDINALITY AS e(work_order_id, kind, body, actor, position)
+            ORDER BY e.position
             """, logger: logger)
+    }
+
+    /// One `work_order_entries` row as ``addEntries(_:)`` sends it.
+    private struct EntryRow: Encodable {
+        var work_order_id: UUID
+        var kind: String
+        var body: EntryBody
+        var actor: String
     }
 
     /// The group incidents recorded (`case_merged` entries) on each of the orders `ids`.
