@@ -16,11 +16,13 @@ struct DevBrokerLibraryTests {
             .appendingPathComponent("devbroker-librdkafka/librdkafka.so.1")
     }
 
-    private func withBroker<T>(partitions: Int, _ body: (DevBrokerProcess) async throws -> T) async throws -> T {
+    private func withBroker<T>(
+        partitions: Int, settings: [String: String] = [:], _ body: (DevBrokerProcess) async throws -> T
+    ) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("devbroker-lib-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let broker = try await DevBrokerProcess(directory: directory, brokers: 1, partitions: partitions)
+        let broker = try await DevBrokerProcess(directory: directory, brokers: 1, partitions: partitions, settings: settings)
         do {
             let result = try await body(broker)
             await broker.process.terminate(timeout: .seconds(10))
@@ -81,5 +83,48 @@ struct DevBrokerLibraryTests {
                 #expect(handler.handled.map(\.offset) == Array(0..<Int64(values.count)))
             }
         }
+    }
+
+    /// Produces `count` incompressible records of 100 KB (one message set each), then reads the topic from its start
+    /// and returns how many records it still holds.
+    private func recordsKept(producing count: Int, on broker: DevBrokerProcess) async throws -> Int {
+        let topic = Topic.intake.rawValue
+        var client = KafkaClientConfiguration(bootstrapServers: broker.bootstrapServers, clientID: "devbroker-retention-test")
+        client.statisticsInterval = nil
+        var producerConfiguration = ProducerConfiguration()
+        producerConfiguration.linger = .zero
+        let producer = try KafkaProducer(client: client, configuration: producerConfiguration, logger: KafkaTestCluster.logger)
+        var generator = SystemRandomNumberGenerator()
+        try await withRunning([producer]) {
+            for index in 0..<count {
+                let value = (0..<100_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                let result = await producer.send([ProducerRecord(topic: topic, key: Array("k\(index)".utf8), value: value, headers: [])])
+                #expect(result.allSatisfy { (try? $0.get()) != nil })
+            }
+        }
+        let handler = RecordingHandler()
+        let deadLetters = try KafkaProducer(client: client, logger: KafkaTestCluster.logger)
+        let consumer = try KafkaConsumer(
+            client: client, configuration: KafkaTestCluster.consumerConfiguration(topics: [topic]), handler: handler,
+            deadLetters: deadLetters, isTransient: { _ in false }, logger: KafkaTestCluster.logger)
+        try await withRunning([deadLetters, consumer]) {
+            // The last record is always kept: once it arrived, everything still kept has.
+            #expect(await eventually { handler.handled.contains { $0.offset == Int64(count - 1) } })
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return handler.handled.count
+    }
+
+    @Test("with the patched librdkafka, a partition keeps devbroker.partitionMaxBytes of records: 6 MB all at 8 MiB, not at 1 MiB")
+    func partitionRetention() async throws {
+        guard FileManager.default.fileExists(atPath: patchedLibrary.path) else { return }  // Debian's keeps 5 MB, fixed
+        let large = try await withBroker(partitions: 1, settings: ["CARELOOP_DEVBROKER_PARTITION_MAX_BYTES": String(8 << 20)]) { broker in
+            try await recordsKept(producing: 60, on: broker)
+        }
+        #expect(large == 60, "6 MB fit in 8 MiB (the library's fixed 5 MB would drop some)")
+        let small = try await withBroker(partitions: 1, settings: ["CARELOOP_DEVBROKER_PARTITION_MAX_BYTES": String(1 << 20)]) { broker in
+            try await recordsKept(producing: 30, on: broker)
+        }
+        #expect(small < 30 && small > 0, "1 MiB holds about 10 of the 30 records of 100 KB, not \(small)")
     }
 }

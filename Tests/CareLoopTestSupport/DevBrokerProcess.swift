@@ -14,8 +14,9 @@ package final class DevBrokerProcess: Sendable {
     /// Base URL of the fault-injection control API.
     package let controlURL: String
 
-    /// Starts the dev broker in `directory` and waits until it wrote its files.
-    package init(directory: URL, brokers: Int = 3, partitions: Int = 3) async throws {
+    /// Starts the dev broker in `directory` (with `settings`, `CARELOOP_DEVBROKER_*` variables, besides these) and
+    /// waits until it wrote its files.
+    package init(directory: URL, brokers: Int = 3, partitions: Int = 3, settings: [String: String] = [:]) async throws {
         bootstrapFile = directory.appendingPathComponent("devbroker.bootstrap").path
         process = try ServiceProcess(
             "careloop-devbroker",
@@ -24,7 +25,7 @@ package final class DevBrokerProcess: Sendable {
                 "CARELOOP_DEVBROKER_CONTROL_PORT": "0",
                 "CARELOOP_DEVBROKER_BROKERS": String(brokers),
                 "CARELOOP_DEVBROKER_DEFAULT_PARTITIONS": String(partitions),
-            ],
+            ].merging(settings) { _, setting in setting },
             logDirectory: directory)
         let deadline = ContinuousClock.now + .seconds(30)
         var servers: String?

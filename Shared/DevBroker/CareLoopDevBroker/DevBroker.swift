@@ -23,7 +23,7 @@ package enum DevBroker {
         LoggingSetup.bootstrap(service: "devbroker", format: logging.format, level: logging.level)
         let logger = Logger(label: "careloop.devbroker")
         do {
-            let cluster = try MockCluster(brokers: configuration.brokers)
+            let cluster = try MockCluster(brokers: configuration.brokers, partitionMaxBytes: configuration.partitionMaxBytes)
             defer { cluster.shutdown() }
             for topic in Topic.allPublic.flatMap({ [$0.rawValue, $0.deadLetter.rawValue] }) {
                 try cluster.createTopic(topic, partitions: configuration.partitions[topic] ?? configuration.defaultPartitions)
@@ -40,6 +40,7 @@ package enum DevBroker {
                 metadata: [
                     "bootstrap_servers": "\(cluster.bootstrapServers)", "brokers": "\(configuration.brokers)",
                     "librdkafka": "\(library.path)", "mock_patch": "\(library.patch ?? "none")",
+                    "partition_max_bytes": "\(library.patch == nil ? 5 << 20 : configuration.partitionMaxBytes)",
                 ])
             let control = ControlAPI.make(cluster: cluster, library: library, configuration: configuration, logger: logger) { port in
                 let url = "http://\(configuration.controlHost):\(port)"

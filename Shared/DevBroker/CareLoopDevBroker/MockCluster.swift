@@ -1,4 +1,5 @@
 import CRdKafka
+import Foundation
 import CareLoopKafka
 import Synchronization
 
@@ -18,9 +19,13 @@ package final class MockCluster: @unchecked Sendable {
     /// Broker ids, 1…n.
     package let brokerIDs: [Int32]
 
-    /// Starts a mock cluster of `brokers` brokers.
-    package init(brokers: Int) throws(KafkaError) {
+    /// Starts a mock cluster of `brokers` brokers whose partitions keep up to `partitionMaxBytes` each (honoured by
+    /// CareLoop's patched librdkafka, read when a partition is created; `nil` leaves the library's 5 MB).
+    package init(brokers: Int, partitionMaxBytes: Int? = nil) throws(KafkaError) {
         guard (1...9).contains(brokers) else { throw KafkaError(.mockCluster, "broker count must be 1...9, not \(brokers)") }
+        if let partitionMaxBytes {
+            setenv("CARELOOP_MOCK_PARTITION_MAX_BYTES", String(partitionMaxBytes), 1)
+        }
         var errorBuffer = [CChar](repeating: 0, count: 512)
         let conf = rd_kafka_conf_new()
         _ = rd_kafka_conf_set(conf, "log_level", "3", &errorBuffer, errorBuffer.count)
