@@ -22,6 +22,8 @@ package struct StorageError: Error, CustomStringConvertible {
         package static let corruptOutboxRow = Code("corruptOutboxRow")
         /// A pooled connection was found closed (the server ended it) before a statement was sent; try again.
         package static let connectionLost = Code("connectionLost")
+        /// The outbox relay's session lock was gone when its batch was marked (its rows are marked all the same).
+        package static let relayLockLost = Code("relayLockLost")
 
         /// The code's name.
         package var description: String { name }

@@ -110,6 +110,31 @@ struct OutboxRelayTests {
         }
     }
 
+    @Test func theRelayLockIsReleasedAfterEveryBatchSoAnotherReplicaPublishesItsRowsAtOnce() async throws {
+        try await PostgresTestCluster.withDatabase(prefix: "relay_release") { database in
+            let replica = try Database(configuration: database.configuration, logger: logger)
+            let publisher = FakeOutboxPublisher()
+            let relays = [database, replica].map { database in relay(database, publisher) { $0.pollInterval = .seconds(30) } }
+            let advisoryLocks: PostgresQuery = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+
+            try await withRunning([replica]) {
+                try await withRunning(relays) {
+                    try await database.enqueue([message("first")])
+                    #expect(await eventually(timeout: .seconds(20)) { await publisher.published.count == 1 })
+                    #expect(try await eventually { try await database.scalar(advisoryLocks, as: Int.self) == 0 })
+
+                    // The other replica's commit wakes its own relay, which must find the lock free (polls are 30 s away).
+                    let start = ContinuousClock.now
+                    try await replica.enqueue([message("second")])
+                    #expect(await eventually(timeout: .seconds(20)) { await publisher.published.count == 2 })
+                    #expect(ContinuousClock.now - start < .seconds(20))
+                    #expect(try await eventually { try await database.scalar(advisoryLocks, as: Int.self) == 0 })
+                }
+            }
+            #expect(values(await publisher.published) == ["first", "second"])
+        }
+    }
+
     @Test func aCommitOfThisProcessWakesTheRelayLongBeforeThePollInterval() async throws {
         try await PostgresTestCluster.withDatabase(prefix: "relay_wake") { database in
             let publisher = FakeOutboxPublisher()

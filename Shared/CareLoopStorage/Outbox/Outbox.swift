@@ -80,55 +80,82 @@ package enum Outbox {
             logger: logger)
     }
 
-    /// Takes the relay's transaction-scoped advisory lock for `schema` if no other relay holds it; also returns the
-    /// oldest transaction id still running at that moment (see ``OutboxScanFloor``).
-    static func tryLockRelay(
-        schema: String, connection: PostgresConnection, logger: Logger
-    ) async throws -> (locked: Bool, oldestRunning: Int64) {
-        let key = StableHash.advisoryLockKey("outbox-relay", schema: schema)
-        // The relay's commit does not wait for its WAL flush: marks lost in a server crash only make the relay
-        // publish those rows again, which the at-least-once contract allows (consumers de-duplicate by id).
-        let rows = try await connection.query(
-            """
-            SELECT pg_try_advisory_xact_lock(\(key)), pg_snapshot_xmin(pg_current_snapshot())::text::int8,
-                set_config('synchronous_commit', 'off', true)
-            """,
-            logger: logger)
-        for try await (locked, oldestRunning, _) in rows.decode((Bool, Int64, String).self) { return (locked, oldestRunning) }
-        return (false, 0)
+    /// What a relay's read found: whether it holds the relay lock, the rows, and the read's snapshot bounds.
+    struct RelayRead: Sendable {
+        /// Whether this relay took the lock (no other relay held it); nothing was read otherwise.
+        var locked: Bool
+        /// The oldest transaction id still running at the read (`pg_snapshot_xmin`, see ``OutboxScanFloor``).
+        var oldestRunning: Int64
+        /// The first transaction id not yet started at the read (`pg_snapshot_xmax`).
+        var snapshotEnd: Int64
+        /// Up to `limit` unsent rows in id order.
+        var rows: [OutboxRow] = []
     }
 
-    /// Up to `limit` unsent rows with ids above `floor`, in id order, locked until the transaction ends; with the
-    /// first transaction id not yet started when they were read (`nil` when there are none).
-    static func lockUnsent(
-        after floor: Int64, limit: Int, connection: PostgresConnection, logger: Logger
-    ) async throws -> (rows: [OutboxRow], snapshotEnd: Int64?) {
+    /// Takes the relay lock of `schema` (a session advisory lock: no other relay works until ``markSentAndUnlock``)
+    /// and, when it got it, reads up to `limit` unsent rows with ids above `floor`: one statement, no transaction.
+    ///
+    /// The rows are read `FOR UPDATE`: a row that another relay marked after this statement's snapshot was taken
+    /// (between the snapshot and the lock) is re-checked against its committed version and left out, and a row
+    /// another relay is still marking is waited for. The caller must end the lease with ``markSentAndUnlock`` or
+    /// close the connection: a pooled connection must not keep the lock.
+    static func lockAndReadUnsent(
+        schema: String, after floor: Int64, limit: Int, connection: PostgresConnection, logger: Logger
+    ) async throws -> RelayRead {
+        let key = StableHash.advisoryLockKey("outbox-relay", schema: schema)
         let rows = try await connection.query(
             """
-            SELECT id, topic, key, value, headers::text, pg_snapshot_xmax(pg_current_snapshot())::text::int8
-            FROM outbox WHERE sent_at IS NULL AND id > \(floor)
-            ORDER BY id LIMIT \(limit)
-            FOR UPDATE
+            WITH relay AS MATERIALIZED (
+                SELECT pg_try_advisory_lock(\(key)) AS locked,
+                    pg_snapshot_xmin(pg_current_snapshot())::text::int8 AS oldest_running,
+                    pg_snapshot_xmax(pg_current_snapshot())::text::int8 AS snapshot_end
+            ),
+            unsent AS (
+                SELECT id, topic, key, value, headers FROM outbox
+                WHERE (SELECT locked FROM relay) AND sent_at IS NULL AND id > \(floor)
+                ORDER BY id LIMIT \(limit)
+                FOR UPDATE
+            )
+            SELECT r.locked, r.oldest_running, r.snapshot_end, u.id, u.topic, u.key, u.value, u.headers::text
+            FROM relay AS r LEFT JOIN unsent AS u ON true
+            ORDER BY u.id
             """,
             logger: logger
         )
-        var result: [OutboxRow] = []
-        var snapshotEnd: Int64?
-        let columns = rows.decode((Int64, String, ByteBuffer?, ByteBuffer, String, Int64).self)
-        for try await (id, topic, key, value, headers, end) in columns {
+        var read = RelayRead(locked: false, oldestRunning: 0, snapshotEnd: 0)
+        let columns = rows.decode((Bool, Int64, Int64, Int64?, String?, ByteBuffer?, ByteBuffer?, String?).self)
+        for try await (locked, oldestRunning, snapshotEnd, id, topic, key, value, headers) in columns {
+            read.locked = locked
+            read.oldestRunning = oldestRunning
+            read.snapshotEnd = snapshotEnd
+            guard let id, let topic, let value, let headers else { continue }
             let message = OutboxMessage(
                 topic: topic, key: key.map { Array($0.readableBytesView) }, value: Array(value.readableBytesView),
                 headers: try OutboxHeaders.decode(headers))
-            result.append(OutboxRow(id: id, message: message))
-            snapshotEnd = end
+            read.rows.append(OutboxRow(id: id, message: message))
         }
-        return (result, snapshotEnd)
+        return read
     }
 
-    /// Marks the rows `ids` as published now.
-    static func markSent(ids: [Int64], connection: PostgresConnection, logger: Logger) async throws {
-        guard !ids.isEmpty else { return }
-        try await connection.query("UPDATE outbox SET sent_at = now() WHERE id = ANY(\(ids)::int8[])", logger: logger)
+    /// Marks the rows `ids` as published now, then releases the relay lock of `schema`: one statement, no
+    /// transaction. The lock is released only after the rows are marked (and locked), so the next relay's read
+    /// waits for this commit and skips them. The commit does not wait for its WAL flush: marks lost in a server
+    /// crash only make the relay publish those rows again, which the at-least-once contract allows (consumers
+    /// de-duplicate by id).
+    static func markSentAndUnlock(ids: [Int64], schema: String, connection: PostgresConnection, logger: Logger) async throws {
+        let key = StableHash.advisoryLockKey("outbox-relay", schema: schema)
+        let rows = try await connection.query(
+            """
+            WITH marked AS (
+                UPDATE outbox SET sent_at = now() WHERE id = ANY(\(ids)::int8[]) RETURNING 1
+            )
+            SELECT pg_advisory_unlock(\(key)), set_config('synchronous_commit', 'off', true)
+            FROM (SELECT count(*) FROM marked) AS m
+            """,
+            logger: logger)
+        for try await (unlocked, _) in rows.decode((Bool, String).self) where !unlocked {
+            throw StorageError(.relayLockLost, "the outbox relay lock of \(schema) was not held when its batch was marked")
+        }
     }
 }
 

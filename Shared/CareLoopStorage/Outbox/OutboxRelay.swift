@@ -4,10 +4,11 @@ import ServiceLifecycle
 
 /// Publishes the outbox of one schema to Kafka, in id order, at least once.
 ///
-/// Every replica of a service runs one; a transaction-scoped advisory lock lets only one of them work at a time.
-/// A batch is: lock, read up to ``Configuration-swift.struct/batchSize`` unsent rows `FOR UPDATE`, publish them,
-/// mark the delivered ones (see ``OutboxDeliveryPlan``), commit (without waiting for its WAL flush: see
-/// ``Outbox/tryLockRelay(schema:connection:logger:)``). The relay wakes when a transaction of its own process
+/// Every replica of a service runs one; an advisory lock, held for one batch, lets only one of them work at a time.
+/// A batch is two statements on one connection, without a transaction around them: take the lock and read up to
+/// ``Configuration-swift.struct/batchSize`` unsent rows (``Outbox/lockAndReadUnsent(schema:after:limit:connection:logger:)``),
+/// publish them, then mark the delivered ones (see ``OutboxDeliveryPlan``) and release the lock
+/// (``Outbox/markSentAndUnlock(ids:schema:connection:logger:)``). The relay wakes when a transaction of its own process
 /// commits outbox rows (``OutboxCommits``), polls every ``Configuration-swift.struct/pollInterval`` for rows of
 /// other processes, loops at once while batches come back full, retries shortly while another replica's relay
 /// holds the lock, and backs off after failures. Now and then it deletes rows sent longer ago than the retention.
@@ -137,7 +138,7 @@ package struct OutboxRelay: Service {
         case failed
     }
 
-    /// What a committed batch tells the scan floor.
+    /// What a finished batch tells the scan floor.
     private struct BatchRead: Sendable {
         var oldestRunning: Int64
         var ids: [Int64] = []
@@ -151,22 +152,32 @@ package struct OutboxRelay: Service {
         let schema = database.schema
         let from = floor.start()
         let batchSize = configuration.batchSize
-        let (outcome, read): (BatchOutcome, BatchRead?) = try await database.withTransaction { connection in
-            let lock = try await Outbox.tryLockRelay(schema: schema, connection: connection, logger: logger)
-            guard lock.locked else { return (.standingBy, nil) }
-            let (rows, snapshotEnd) = try await Outbox.lockUnsent(
-                after: from, limit: batchSize, connection: connection, logger: logger)
-            var read = BatchRead(oldestRunning: lock.oldestRunning, ids: rows.map(\.id), snapshotEnd: snapshotEnd)
-            guard !rows.isEmpty else { return (.drained, read) }
-            let results = await publisher.publish(rows.map(\.message))
-            let plan = OutboxDeliveryPlan(rows: rows.map { ($0.id, $0.message.key) }, results: results)
-            try await Outbox.markSent(ids: plan.deliveredIDs, connection: connection, logger: logger)
-            let delivered = Set(plan.deliveredIDs)
-            read.unsent = read.ids.filter { !delivered.contains($0) }
-            metrics.record(plan)
-            logBatch(rows: rows, plan: plan, results: results)
-            if plan.failed > 0 { return (.failed, read) }
-            return (rows.count >= batchSize ? .full : .drained, read)
+        let (outcome, read): (BatchOutcome, BatchRead?) = try await database.withConnection { connection in
+            let found = try await Outbox.lockAndReadUnsent(
+                schema: schema, after: from, limit: batchSize, connection: connection, logger: logger)
+            guard found.locked else { return (.standingBy, nil) }
+            // The connection holds the relay lock now: marking releases it, or the connection is closed, so that the
+            // pool never hands out a connection that keeps other relays waiting.
+            do {
+                var read = BatchRead(oldestRunning: found.oldestRunning, ids: found.rows.map(\.id), snapshotEnd: found.snapshotEnd)
+                guard !found.rows.isEmpty else {
+                    try await Outbox.markSentAndUnlock(ids: [], schema: schema, connection: connection, logger: logger)
+                    return (.drained, read)
+                }
+                let rows = found.rows
+                let results = await publisher.publish(rows.map(\.message))
+                let plan = OutboxDeliveryPlan(rows: rows.map { ($0.id, $0.message.key) }, results: results)
+                try await Outbox.markSentAndUnlock(ids: plan.deliveredIDs, schema: schema, connection: connection, logger: logger)
+                let delivered = Set(plan.deliveredIDs)
+                read.unsent = read.ids.filter { !delivered.contains($0) }
+                metrics.record(plan)
+                logBatch(rows: rows, plan: plan, results: results)
+                if plan.failed > 0 { return (.failed, read) }
+                return (rows.count >= batchSize ? .full : .drained, read)
+            } catch {
+                try? await connection.close()
+                throw error
+            }
         }
         if let read {
             floor.record(
