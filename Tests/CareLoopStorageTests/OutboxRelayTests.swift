@@ -115,7 +115,12 @@ struct OutboxRelayTests {
             let replica = try Database(configuration: database.configuration, logger: logger)
             let publisher = FakeOutboxPublisher()
             let relays = [database, replica].map { database in relay(database, publisher) { $0.pollInterval = .seconds(30) } }
-            let advisoryLocks: PostgresQuery = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+            // This schema's relay lock (a bigint key: high half in classid, low half in objid); other tests run beside.
+            let key = StableHash.advisoryLockKey("outbox-relay", schema: database.schema)
+            let advisoryLocks: PostgresQuery = """
+                SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 1
+                    AND ((classid::text::int8 << 32) | objid::text::int8) = \(key)
+                """
 
             try await withRunning([replica]) {
                 try await withRunning(relays) {
