@@ -58,6 +58,9 @@ package struct CloudEventBatchHandler: RecordBatchHandler {
             }  // a type of this topic that this service does not act on: skipped
         }
         guard !events.isEmpty else { return rejections }
+        if handler.appliesIdempotentlyInOneStatement {
+            return rejections + (try await applyIdempotently(events))
+        }
 
         let keys = events.map {
             InboxKey(
@@ -88,5 +91,20 @@ package struct CloudEventBatchHandler: RecordBatchHandler {
                 RecordRejection(record: fresh[rejection.index].record, errorClass: rejection.errorClass, message: rejection.message))
         }
         return rejections
+    }
+
+    /// Applies `events` with a handler that is idempotent in one statement: no inbox, no transaction.
+    private func applyIdempotently(_ events: [InboundEvent]) async throws -> [RecordRejection] {
+        let handler = self.handler
+        let logger = self.logger
+        let rejected = try await database.withConnection { connection in
+            try await handler.apply(events, connection: connection, logger: logger)
+        }
+        Counter(label: "careloop_events_applied_total", dimensions: [("service", service)]).increment(by: events.count - rejected.count)
+        let rejectedIndices = Set(rejected.map(\.index))
+        Self.recordAge(of: events.indices.filter { !rejectedIndices.contains($0) }.map { events[$0] }, service: service)
+        return rejected.map {
+            RecordRejection(record: events[$0.index].record, errorClass: $0.errorClass, message: $0.message)
+        }
     }
 }

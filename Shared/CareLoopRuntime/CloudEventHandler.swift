@@ -26,11 +26,20 @@ package struct EventRejection: Sendable, Hashable {
 /// A service's domain handler for CloudEvents: applies new events inside the batch's transaction.
 ///
 /// The runtime has already decoded the envelope, dropped events of types the handler does not take
-/// and removed redeliveries (the inbox), so `apply` sees each event once.
+/// and removed redeliveries (the inbox), so `apply` sees each event once; unless the handler applies events
+/// idempotently in one statement (``appliesIdempotentlyInOneStatement``).
 package protocol CloudEventHandler: Sendable {
     /// The event types this handler applies; other known CareLoop types on its topics are skipped.
     var acceptedTypes: Set<EventType> { get }
     /// Applies `events` with `connection`, inside the open transaction; returns the ones it rejects,
     /// having written nothing for them.
     func apply(_ events: [InboundEvent], connection: PostgresConnection, logger: Logger) async throws -> [EventRejection]
+    /// `true` when `apply` writes in at most one statement, and an event applied before (a redelivery) changes
+    /// nothing when applied again. The runtime then skips the inbox and the transaction around `apply`: one round
+    /// trip per batch instead of four. `false` by default.
+    var appliesIdempotentlyInOneStatement: Bool { get }
+}
+
+extension CloudEventHandler {
+    package var appliesIdempotentlyInOneStatement: Bool { false }
 }

@@ -32,7 +32,8 @@ struct TimelineTests {
             headers: event.kafkaHeaders())
     }
 
-    /// The runtime's batch handler (envelope checks, inbox, one transaction) over the timeline handler.
+    /// The runtime's batch handler (envelope checks; no inbox or transaction: the handler is idempotent in one
+    /// statement) over the timeline handler.
     static func consumer(_ bed: IntakeTestBed) -> CloudEventBatchHandler {
         CloudEventBatchHandler(database: bed.database, handler: CaseEventTimelineHandler(), service: "intake", logger: PostgresTestCluster.logger)
     }
@@ -75,6 +76,30 @@ struct TimelineTests {
             #expect(timeline[4].actor == "STAFF-1")
             #expect(try await bed.texts("SELECT status, severity, department FROM cases") == [["resolved", "major", "engineering"]])
             #expect(try await bed.count("SELECT count(*) FROM case_timeline") == 5)
+        }
+    }
+
+    @Test("a redelivered event changes nothing, even after a later event of the same instant; no inbox rows are written")
+    func redeliveryAtTheSameInstant() async throws {
+        try await IntakeTestBed.with { bed in
+            let registered = try await Self.registerOne(bed)
+            let caseID = registered.caseID.uuidString.lowercased()
+            let consumer = Self.consumer(bed)
+            let inboxBefore = try await bed.count("SELECT count(*) FROM inbox")
+            // Routing emits `routed` and `escalated` of a major case at the same instant.
+            let instant = Date().addingTimeInterval(1)
+            let routed = try Self.event(.caseRouted, caseID: caseID, status: .routed, at: instant, id: "r-1", offset: 1)
+            let escalated = try Self.event(
+                .caseEscalated, caseID: caseID, status: .routed, at: instant, id: "x-1", severity: .major, offset: 2)
+            #expect(try await consumer.handle([routed, escalated]).isEmpty)
+            #expect(try await bed.texts("SELECT status, severity FROM cases") == [["routed", "major"]])
+
+            // The consumer stopped before committing its offset: both come again, then the first alone.
+            #expect(try await consumer.handle([routed, escalated]).isEmpty)
+            #expect(try await consumer.handle([routed]).isEmpty)
+            #expect(try await bed.texts("SELECT status, severity FROM cases") == [["routed", "major"]])
+            #expect(try await bed.count("SELECT count(*) FROM case_timeline") == 3)
+            #expect(try await bed.count("SELECT count(*) FROM inbox") == inboxBefore)
         }
     }
 

@@ -17,6 +17,10 @@ struct CaseEventTimelineHandler: CloudEventHandler {
         Self.caseEventTypes
     }
 
+    /// One statement (``TimelineRepository/append(_:)``), which appends an event once and moves a case only for
+    /// events appended now: a redelivery changes nothing, so the runtime needs no inbox or transaction for it.
+    var appliesIdempotentlyInOneStatement: Bool { true }
+
     func apply(_ events: [InboundEvent], connection: PostgresConnection, logger: Logger) async throws -> [EventRejection] {
         var rejections: [EventRejection] = []
         var entries: [TimelineEntry] = []

@@ -63,9 +63,14 @@ struct TimelineStatement: QueryStatement {
                 event_source, event_id
             FROM known ORDER BY position
             ON CONFLICT DO NOTHING
+            RETURNING event_source, event_id
         ),
+        -- Only entries appended now move their case: an event appended before (a redelivery) changes nothing, even
+        -- when a later event of the case has the same time.
         latest AS (
-            SELECT DISTINCT ON (case_id) * FROM known ORDER BY case_id, occurred_at DESC, position DESC
+            SELECT DISTINCT ON (k.case_id) k.* FROM known k
+            JOIN appended a ON a.event_source = k.event_source AND a.event_id = k.event_id
+            ORDER BY k.case_id, k.occurred_at DESC, k.position DESC
         ),
         moved AS (
             UPDATE cases c SET status = l.status, status_at = l.occurred_at, category = l.category,
