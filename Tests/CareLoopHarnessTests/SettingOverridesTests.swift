@@ -11,9 +11,11 @@ struct SettingOverridesTests {
         let expected = ["CARELOOP_KAFKA_CONSUMER_FETCH_WAIT_MAX_MS": "50", "CARELOOP_KAFKA_CONSUMER_MAX_BATCH": "500"]
         #expect(overrides == [.intake: expected, .routing: expected])
         #expect(try SharedOptions.settingOverrides(CommandOptions([]), services: [.intake]).isEmpty)
+        let malloc = try SharedOptions.settingOverrides(CommandOptions(["--set", "MALLOC_ARENA_MAX=2"]), services: [.routing])
+        #expect(malloc == [.routing: ["MALLOC_ARENA_MAX": "2"]])
     }
 
-    @Test("a pair without a CARELOOP_ key or a value is a usage error naming it", arguments: ["fetch=50", "CARELOOP_X", "CARELOOP_X="])
+    @Test("a pair without a CARELOOP_ key or a value is a usage error naming it", arguments: ["fetch=50", "CARELOOP_X", "CARELOOP_X=", "LD_PRELOAD=x.so", "MALLOC_ARENA_MAX="])
     func refused(_ pair: String) throws {
         let options = try CommandOptions(["--set", pair])
         let error = #expect(throws: UsageError.self) { try SharedOptions.settingOverrides(options, services: [.intake]) }

@@ -50,14 +50,15 @@ enum SharedOptions {
     }
 
     /// `--set CARELOOP_KEY=value,…`: settings given to every service on top of the harness's own (for comparing a
-    /// setting, e.g. `--set CARELOOP_KAFKA_CONSUMER_FETCH_WAIT_MAX_MS=50`).
+    /// setting, e.g. `--set CARELOOP_KAFKA_CONSUMER_FETCH_WAIT_MAX_MS=50`); glibc's `MALLOC_*` tunables too (e.g.
+    /// `MALLOC_ARENA_MAX=2`, to tell allocator fragmentation from a leak in a soak).
     static func settingOverrides(_ options: CommandOptions, services: [ServiceName]) throws -> [ServiceName: [String: String]] {
         guard let text = options.string("set") else { return [:] }
         var overrides: [String: String] = [:]
         for pair in text.split(separator: ",") {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, parts[0].hasPrefix("CARELOOP_"), !parts[1].isEmpty else {
-                throw UsageError("--set takes CARELOOP_KEY=value pairs separated by commas, got '\(pair)'")
+            guard parts.count == 2, parts[0].hasPrefix("CARELOOP_") || parts[0].hasPrefix("MALLOC_"), !parts[1].isEmpty else {
+                throw UsageError("--set takes CARELOOP_KEY=value (or MALLOC_KEY=value) pairs separated by commas, got '\(pair)'")
             }
             overrides[parts[0]] = parts[1]
         }
