@@ -33,6 +33,44 @@ struct DevBrokerLibraryTests {
         }
     }
 
+    /// A client of `broker` (no statistics).
+    private func client(of broker: DevBrokerProcess, id: String) -> KafkaClientConfiguration {
+        var client = KafkaClientConfiguration(bootstrapServers: broker.bootstrapServers, clientID: id)
+        client.statisticsInterval = nil
+        return client
+    }
+
+    /// Sends each of `values` to `topic` in a produce request of its own (so a message set each), key `k<index>`.
+    private func produceOneByOne(_ values: [[UInt8]], to topic: String, client: KafkaClientConfiguration) async throws {
+        var producerConfiguration = ProducerConfiguration()
+        producerConfiguration.linger = .zero
+        let producer = try KafkaProducer(client: client, configuration: producerConfiguration, logger: KafkaTestCluster.logger)
+        try await withRunning([producer]) {
+            for (index, value) in values.enumerated() {
+                let result = await producer.send([ProducerRecord(topic: topic, key: Array("k\(index)".utf8), value: value, headers: [])])
+                #expect(result.allSatisfy { (try? $0.get()) != nil })
+            }
+        }
+    }
+
+    /// Reads `topic` from its start with `client` until `done` holds for the records read, then 200 ms more (anything
+    /// doubled would have arrived); returns the records.
+    private func readAll(
+        _ topic: String, client: KafkaClientConfiguration, deadLettersClient: KafkaClientConfiguration,
+        until done: @escaping @Sendable ([ConsumedRecord]) -> Bool
+    ) async throws -> [ConsumedRecord] {
+        let handler = RecordingHandler()
+        let deadLetters = try KafkaProducer(client: deadLettersClient, logger: KafkaTestCluster.logger)
+        let consumer = try KafkaConsumer(
+            client: client, configuration: KafkaTestCluster.consumerConfiguration(topics: [topic]), handler: handler,
+            deadLetters: deadLetters, isTransient: { _ in false }, logger: KafkaTestCluster.logger)
+        try await withRunning([deadLetters, consumer]) {
+            #expect(await eventually { done(handler.handled) })
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return handler.handled
+    }
+
     @Test("loads the patched librdkafka when it was built, the system's otherwise, and says which in GET /cluster")
     func reportsItsLibrary() async throws {
         try await withBroker(partitions: 1) { broker in
@@ -52,35 +90,19 @@ struct DevBrokerLibraryTests {
     func manyMessageSets() async throws {
         try await withBroker(partitions: 1) { broker in
             let topic = Topic.intake.rawValue
-            var client = KafkaClientConfiguration(bootstrapServers: broker.bootstrapServers, clientID: "devbroker-lib-test")
-            client.statisticsInterval = nil
-            var producerConfiguration = ProducerConfiguration()
-            producerConfiguration.linger = .zero
-            let producer = try KafkaProducer(client: client, configuration: producerConfiguration, logger: KafkaTestCluster.logger)
+            let client = client(of: broker, id: "devbroker-lib-test")
             let values = (0..<300).map { "record-\($0)-" + String(repeating: "x", count: 200) }
-            try await withRunning([producer]) {
-                for value in values {  // one produce request, so one message set, each
-                    let result = await producer.send([ProducerRecord(topic: topic, key: Array("k".utf8), value: Array(value.utf8), headers: [])])
-                    #expect(result.allSatisfy { (try? $0.get()) != nil })
-                }
-            }
+            try await produceOneByOne(values.map { Array($0.utf8) }, to: topic, client: client)
             for (partitionBytes, totalBytes) in [(1_024, 4_096), (1_048_576, 52_428_800)] {
                 var limited = client
                 limited.properties["max.partition.fetch.bytes"] = String(partitionBytes)
                 limited.properties["fetch.max.bytes"] = String(totalBytes)
                 limited.properties["message.max.bytes"] = String(min(totalBytes, 1_000_000))  // at most fetch.max.bytes
-                let handler = RecordingHandler()
-                let deadLetters = try KafkaProducer(client: client, logger: KafkaTestCluster.logger)
-                let consumer = try KafkaConsumer(
-                    client: limited, configuration: KafkaTestCluster.consumerConfiguration(topics: [topic]), handler: handler,
-                    deadLetters: deadLetters, isTransient: { _ in false }, logger: KafkaTestCluster.logger)
-                try await withRunning([deadLetters, consumer]) {
-                    #expect(await eventually { handler.handled.count >= values.count })
-                    try await Task.sleep(for: .milliseconds(200))  // anything doubled would have arrived
-                }
-                let read = handler.handled.map { String(decoding: $0.value ?? [], as: UTF8.self) }
+                let count = values.count
+                let handled = try await readAll(topic, client: limited, deadLettersClient: client) { $0.count >= count }
+                let read = handled.map { String(decoding: $0.value ?? [], as: UTF8.self) }
                 #expect(read == values, "limits \(partitionBytes)/\(totalBytes): \(read.count) records")
-                #expect(handler.handled.map(\.offset) == Array(0..<Int64(values.count)))
+                #expect(handled.map(\.offset) == Array(0..<Int64(values.count)))
             }
         }
     }
@@ -89,30 +111,13 @@ struct DevBrokerLibraryTests {
     /// and returns how many records it still holds.
     private func recordsKept(producing count: Int, on broker: DevBrokerProcess) async throws -> Int {
         let topic = Topic.intake.rawValue
-        var client = KafkaClientConfiguration(bootstrapServers: broker.bootstrapServers, clientID: "devbroker-retention-test")
-        client.statisticsInterval = nil
-        var producerConfiguration = ProducerConfiguration()
-        producerConfiguration.linger = .zero
-        let producer = try KafkaProducer(client: client, configuration: producerConfiguration, logger: KafkaTestCluster.logger)
+        let client = client(of: broker, id: "devbroker-retention-test")
         var generator = SystemRandomNumberGenerator()
-        try await withRunning([producer]) {
-            for index in 0..<count {
-                let value = (0..<100_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
-                let result = await producer.send([ProducerRecord(topic: topic, key: Array("k\(index)".utf8), value: value, headers: [])])
-                #expect(result.allSatisfy { (try? $0.get()) != nil })
-            }
-        }
-        let handler = RecordingHandler()
-        let deadLetters = try KafkaProducer(client: client, logger: KafkaTestCluster.logger)
-        let consumer = try KafkaConsumer(
-            client: client, configuration: KafkaTestCluster.consumerConfiguration(topics: [topic]), handler: handler,
-            deadLetters: deadLetters, isTransient: { _ in false }, logger: KafkaTestCluster.logger)
-        try await withRunning([deadLetters, consumer]) {
-            // The last record is always kept: once it arrived, everything still kept has.
-            #expect(await eventually { handler.handled.contains { $0.offset == Int64(count - 1) } })
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        return handler.handled.count
+        let values = (0..<count).map { _ in (0..<100_000).map { _ in UInt8.random(in: 0...255, using: &generator) } }
+        try await produceOneByOne(values, to: topic, client: client)
+        // The last record is always kept: once it arrived, everything still kept has.
+        let last = Int64(count - 1)
+        return try await readAll(topic, client: client, deadLettersClient: client) { $0.contains { $0.offset == last } }.count
     }
 
     @Test("with the patched librdkafka, a partition keeps devbroker.partitionMaxBytes of records: 6 MB all at 8 MiB, not at 1 MiB")

@@ -24,17 +24,7 @@ package enum Outbox {
         guard !messages.isEmpty else { return }
         let columns = try Columns(messages)
         noteWrite(on: connection)
-        try await connection.query(
-            """
-            INSERT INTO outbox (topic, key, value, headers)
-            SELECT m.topic, CASE WHEN m.has_key THEN m.key END, m.value, m.headers::jsonb
-            FROM unnest(\(columns.topics)::text[], \(columns.hasKeys)::bool[], \(columns.keys)::bytea[], \(columns.values)::bytea[],
-                \(columns.headers)::text[])
-                WITH ORDINALITY AS m(topic, has_key, key, value, headers, position)
-            ORDER BY m.position
-            """,
-            logger: logger
-        )
+        try await connection.query("\(outboxInsert: columns)", logger: logger)
     }
 
     /// Messages as the arrays `outbox` rows are made from, for a statement that writes outbox rows together with
@@ -163,4 +153,28 @@ package enum Outbox {
 struct OutboxRow: Sendable {
     var id: Int64
     var message: OutboxMessage
+}
+
+extension PostgresQuery.StringInterpolation {
+    /// `INSERT INTO outbox …` of the rows `columns` hold, in their order: the statement
+    /// ``Outbox/enqueue(_:connection:logger:)`` runs, or the last part of one that also writes other rows in CTEs
+    /// (call ``Outbox/noteWrite(on:)`` for it).
+    package mutating func appendInterpolation(outboxInsert columns: Outbox.Columns) {
+        appendLiteral(
+            """
+            INSERT INTO outbox (topic, key, value, headers)
+            SELECT m.topic, CASE WHEN m.has_key THEN m.key END, m.value, m.headers::jsonb
+            FROM unnest(
+            """)
+        appendInterpolation(columns.topics)
+        appendLiteral("::text[], ")
+        appendInterpolation(columns.hasKeys)
+        appendLiteral("::bool[], ")
+        appendInterpolation(columns.keys)
+        appendLiteral("::bytea[], ")
+        appendInterpolation(columns.values)
+        appendLiteral("::bytea[], ")
+        appendInterpolation(columns.headers)
+        appendLiteral("::text[]) WITH ORDINALITY AS m(topic, has_key, key, value, headers, position) ORDER BY m.position")
+    }
 }

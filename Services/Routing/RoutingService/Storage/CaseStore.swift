@@ -251,12 +251,7 @@ enum CaseStore {
                     \(escalationActors)::text[], \(reasons)::text[], \(triggers)::text[])
                 ON CONFLICT (case_id, level) DO NOTHING
             )
-            INSERT INTO outbox (topic, key, value, headers)
-            SELECT m.topic, CASE WHEN m.has_key THEN m.key END, m.value, m.headers::jsonb
-            FROM unnest(\(events.topics)::text[], \(events.hasKeys)::bool[], \(events.keys)::bytea[], \(events.values)::bytea[],
-                \(events.headers)::text[])
-                WITH ORDINALITY AS m(topic, has_key, key, value, headers, position)
-            ORDER BY m.position
+            \(outboxInsert: events)
             """, logger: logger)
     }
 
