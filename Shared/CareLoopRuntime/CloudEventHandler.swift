@@ -31,8 +31,8 @@ package struct EventRejection: Sendable, Hashable {
 package protocol CloudEventHandler: Sendable {
     /// The event types this handler applies; other known CareLoop types on its topics are skipped.
     var acceptedTypes: Set<EventType> { get }
-    /// Applies `events` with `connection`, inside the open transaction; returns the ones it rejects,
-    /// having written nothing for them.
+    /// Applies `events` with `connection`, inside the open transaction (without one when
+    /// ``appliesIdempotentlyInOneStatement``); returns the ones it rejects, having written nothing for them.
     func apply(_ events: [InboundEvent], connection: PostgresConnection, logger: Logger) async throws -> [EventRejection]
     /// `true` when `apply` writes in at most one statement, and an event applied before (a redelivery) changes
     /// nothing when applied again. The runtime then skips the inbox and the transaction around `apply`: one round

@@ -42,7 +42,7 @@ package struct Database: Service {
     /// is thrown: postgres-nio 1.33 drops a statement written to a closed channel, and its caller would wait forever.
     /// The connection is closed when `body` holds it longer than ``DatabaseConfiguration/operationTimeout``, and a
     /// lease still held ``DatabaseConfiguration/stuckLeaseGrace`` after its connection closed is reported stuck
-    /// (see ``onStuckLease(_:)``). Pass `watchdog: false` for a lease meant to last, such as a `LISTEN`.
+    /// (see ``onStuckLease(_:)``). Pass `watchdog: false` for a lease meant to last (a benchmark filling tables).
     package func withConnection<Result>(
         isolation: isolated (any Actor)? = #isolation,
         watchdog: Bool = true,
