@@ -116,7 +116,7 @@ struct OutboxRelayTests {
             let publisher = FakeOutboxPublisher()
             let relays = [database, replica].map { database in relay(database, publisher) { $0.pollInterval = .seconds(30) } }
             // This schema's relay lock (a bigint key: high half in classid, low half in objid); other tests run beside.
-            let key = StableHash.advisoryLockKey("outbox-relay", schema: database.schema)
+            let key = Outbox.relayLockKey(schema: database.schema)
             let advisoryLocks: PostgresQuery = """
                 SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 1
                     AND ((classid::text::int8 << 32) | objid::text::int8) = \(key)
@@ -168,7 +168,7 @@ struct OutboxRelayTests {
                 $0.standbyRetryDelay = .milliseconds(10)
                 $0.standbyRetries = 1_000
             }
-            let key = StableHash.advisoryLockKey("outbox-relay", schema: database.schema)
+            let key = Outbox.relayLockKey(schema: database.schema)
 
             try await withRunning([relay]) {
                 try await Task.sleep(for: .milliseconds(300))

@@ -70,6 +70,11 @@ package enum Outbox {
             logger: logger)
     }
 
+    /// The advisory-lock key that lets one relay at a time work on `schema`'s outbox.
+    package static func relayLockKey(schema: String) -> Int64 {
+        StableHash.advisoryLockKey("outbox-relay", schema: schema)
+    }
+
     /// What a relay's read found: whether it holds the relay lock, the rows, and the read's snapshot bounds.
     struct RelayRead: Sendable {
         /// Whether this relay took the lock (no other relay held it); nothing was read otherwise.
@@ -92,7 +97,7 @@ package enum Outbox {
     static func lockAndReadUnsent(
         schema: String, after floor: Int64, limit: Int, connection: PostgresConnection, logger: Logger
     ) async throws -> RelayRead {
-        let key = StableHash.advisoryLockKey("outbox-relay", schema: schema)
+        let key = relayLockKey(schema: schema)
         let rows = try await connection.query(
             """
             WITH relay AS MATERIALIZED (
@@ -133,7 +138,7 @@ package enum Outbox {
     /// crash only make the relay publish those rows again, which the at-least-once contract allows (consumers
     /// de-duplicate by id).
     static func markSentAndUnlock(ids: [Int64], schema: String, connection: PostgresConnection, logger: Logger) async throws {
-        let key = StableHash.advisoryLockKey("outbox-relay", schema: schema)
+        let key = relayLockKey(schema: schema)
         let rows = try await connection.query(
             """
             WITH marked AS (
