@@ -94,6 +94,9 @@ package struct RuntimeSettings: Sendable {
             "database.operationTimeoutMs", default: database.operationTimeout, range: 1_000...3_600_000)
         database.stuckLeaseGrace = try settings.milliseconds(
             "database.stuckLeaseGraceMs", default: database.stuckLeaseGrace, range: 500...600_000)
+        let lifetime = try settings.milliseconds(
+            "database.connectionMaxLifetimeMs", default: database.connectionMaxLifetime ?? .zero, range: 0...86_400_000)
+        database.connectionMaxLifetime = lifetime == .zero ? nil : lifetime
         exitOnStuckLease = try settings.choice("database.stuckLeaseAction", default: "exit", choices: ["exit", "report"]) == "exit"
         databaseStartupTimeout = try settings.milliseconds("database.startupTimeoutMs", default: .seconds(60), range: 0...600_000)
         shutdownGracePeriod = try settings.milliseconds("shutdown.gracePeriodMs", default: .seconds(25), range: 100...600_000)

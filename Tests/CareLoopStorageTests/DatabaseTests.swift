@@ -107,6 +107,43 @@ struct DatabaseTests {
         try await PostgresTestCluster.dropSchema(configuration)
     }
 
+    @Test func aConnectionPastItsLifetimeIsClosedWhenItsLeaseEnds() async throws {
+        var configuration = try await PostgresTestCluster.makeSchema(prefix: "lifetime")
+        configuration.poolSize = 1
+        configuration.connectionMaxLifetime = .milliseconds(300)
+        let database = try Database(configuration: configuration, logger: PostgresTestCluster.logger)
+        try await withRunning([database]) {
+            let backend = { try await database.scalar("SELECT pg_backend_pid()", as: Int32.self) }
+            let first = try await backend()
+            // Within its lifetime the one pooled connection serves every lease.
+            #expect(try await backend() == first)
+            try await Task.sleep(for: .milliseconds(400))
+            // The lease that finds it expired still runs on it, then closes it; the next lease gets a new one.
+            #expect(try await backend() == first)
+            let second = try await backend()
+            #expect(second != first)
+            // The closed session is gone from the server.
+            let alive = try await database.scalar(
+                "SELECT count(*)::int4 FROM pg_stat_activity WHERE pid = \(first)", as: Int32.self)
+            #expect(alive == 0)
+        }
+        try await PostgresTestCluster.dropSchema(configuration)
+    }
+
+    @Test func withoutALifetimeAPooledConnectionServesOn() async throws {
+        var configuration = try await PostgresTestCluster.makeSchema(prefix: "no_lifetime")
+        configuration.poolSize = 1
+        configuration.connectionMaxLifetime = nil
+        let database = try Database(configuration: configuration, logger: PostgresTestCluster.logger)
+        try await withRunning([database]) {
+            let first = try await database.scalar("SELECT pg_backend_pid()", as: Int32.self)
+            try await Task.sleep(for: .milliseconds(400))
+            #expect(try await database.scalar("SELECT pg_backend_pid()", as: Int32.self) == first)
+            #expect(try await database.scalar("SELECT pg_backend_pid()", as: Int32.self) == first)
+        }
+        try await PostgresTestCluster.dropSchema(configuration)
+    }
+
     @Test func aLeaseStillHeldAfterItsConnectionClosedIsReportedStuckOnce() async throws {
         var configuration = try await PostgresTestCluster.makeSchema(prefix: "stuck_lease")
         configuration.stuckLeaseGrace = .milliseconds(500)

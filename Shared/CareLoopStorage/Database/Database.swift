@@ -16,6 +16,7 @@ package struct Database: Service {
     /// The logger queries and transactions log to.
     package let logger: Logger
     private let leases = LeaseMonitor()
+    private let lifetimes: ConnectionLifetimes
     /// Wakes this process's outbox relays after commits that wrote outbox rows.
     package let outboxCommits = OutboxCommits()
 
@@ -24,6 +25,7 @@ package struct Database: Service {
         try configuration.validate()
         self.configuration = configuration
         self.logger = logger
+        self.lifetimes = ConnectionLifetimes(maximum: configuration.connectionMaxLifetime)
         self.client = PostgresClient(configuration: configuration.clientConfiguration, backgroundLogger: logger)
     }
 
@@ -43,6 +45,7 @@ package struct Database: Service {
     /// The connection is closed when `body` holds it longer than ``DatabaseConfiguration/operationTimeout``, and a
     /// lease still held ``DatabaseConfiguration/stuckLeaseGrace`` after its connection closed is reported stuck
     /// (see ``onStuckLease(_:)``). Pass `watchdog: false` for a lease meant to last (a benchmark filling tables).
+    /// A connection older than ``DatabaseConfiguration/connectionMaxLifetime`` is closed when its lease ends.
     package func withConnection<Result>(
         isolation: isolated (any Actor)? = #isolation,
         watchdog: Bool = true,
@@ -68,12 +71,16 @@ package struct Database: Service {
             guard !connection.isClosed else { throw ClosedAtLease() }
             let watchdog = watchdog ? Self.watch(connection, configuration: configuration, leases: leases, logger: logger) : nil
             defer { watchdog?.cancel() }
+            let result: Result
             do {
-                return try await body(connection)
+                result = try await body(connection)
             } catch {
                 await Self.closeIfLost(connection, after: error)
+                await retireIfExpired(connection)
                 throw error
             }
+            await retireIfExpired(connection)
+            return result
         }
     }
 
@@ -145,6 +152,14 @@ package struct Database: Service {
             if OutboxCommits.takeWrite(on: connection) { outboxCommits.signal() }
             return result
         }
+    }
+
+    /// Closes `connection` before it goes back to the pool when it outlived its lifetime (see ``ConnectionLifetimes``).
+    private func retireIfExpired(_ connection: PostgresConnection) async {
+        guard !connection.isClosed, lifetimes.isExpired(connection) else { return }
+        lifetimes.forget(connection)
+        Counter(label: "careloop_database_connections_retired_total").increment()
+        try? await connection.close()
     }
 
     /// Closes `connection` before it goes back to the pool when `error` says the server ended its session.

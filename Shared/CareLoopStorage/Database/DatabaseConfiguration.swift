@@ -38,6 +38,10 @@ package struct DatabaseConfiguration: Sendable {
     /// How long a lease may stay held on a connection that has closed before it counts as stuck (postgres-nio
     /// 1.33 drops a statement written to a closed connection, so its caller never resumes).
     package var stuckLeaseGrace: Duration = .seconds(5)
+    /// How long a pooled connection serves before it is closed at the end of a lease (`nil`: for ever). Frees the
+    /// buffers postgres-nio keeps at the size of the largest statement a connection ever sent (see
+    /// ``ConnectionLifetimes``).
+    package var connectionMaxLifetime: Duration? = .seconds(120)
     /// Shown as `application_name` in `pg_stat_activity`.
     package var applicationName: String = "careloop"
     /// TLS use; `.disable` by default.

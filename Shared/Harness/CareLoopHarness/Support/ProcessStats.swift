@@ -25,9 +25,11 @@ package struct ProcessStats: Sendable, Hashable, Codable {
 
     /// The summed stats of `pid` and its direct children (PostgreSQL: the postmaster and its backends). Memory is
     /// the sum of proportional set sizes (`Pss` of `/proc/<pid>/smaps_rollup`), so shared buffers every backend
-    /// touches are counted once, not once per backend.
+    /// touches are counted once, not once per backend. CPU includes the children that have exited (`cutime` and
+    /// `cstime` of `pid`): a backend whose connection closed during a run still counts.
     package static func readTree(pid: Int32) -> ProcessStats? {
         guard var total = read(pid: pid) else { return nil }
+        total.cpuSeconds += reapedChildrenCPUSeconds(pid: pid) ?? 0
         total.residentBytes = proportionalBytes(pid: pid) ?? total.residentBytes
         for child in children(of: pid) {
             guard let stats = read(pid: child) else { continue }
@@ -35,6 +37,13 @@ package struct ProcessStats: Sendable, Hashable, Codable {
             total.residentBytes += proportionalBytes(pid: child) ?? stats.residentBytes
         }
         return total
+    }
+
+    /// CPU time of the children of `pid` that exited and were waited for (`cutime` + `cstime`), in seconds.
+    static func reapedChildrenCPUSeconds(pid: Int32) -> Double? {
+        guard let fields = statFields(pid: pid), fields.count > 14, let user = Double(fields[13]), let system = Double(fields[14])
+        else { return nil }
+        return (user + system) / ticksPerSecond
     }
 
     /// `Pss` of `/proc/<pid>/smaps_rollup`, in bytes.
