@@ -86,6 +86,11 @@ max_connections = 300
 # 10-minute run at 300 cases/s outgrew the buffer cache and measured that instead of CareLoop. Memory is only
 # used as pages are touched. PG_SHARED_BUFFERS overrides it.
 shared_buffers = ${PG_SHARED_BUFFERS:-2GB}
+# A run at 300 cases/s writes about 800 MB of WAL a minute: with the 1 GB default, a checkpoint started every 40 s,
+# and each one made the next pages written go to the WAL whole again (full-page writes), so PostgreSQL spent a
+# growing share of the two cores on checkpoints. A server for this load has room for more WAL between checkpoints.
+# PG_MAX_WAL_SIZE overrides it.
+max_wal_size = ${PG_MAX_WAL_SIZE:-8GB}
 EOF
 }
 

@@ -25,6 +25,8 @@ package struct RuntimeSettings: Sendable {
     package var consumerTuning: ConsumerConfiguration
     package var database: DatabaseConfiguration
     package var outbox: OutboxRelay.Configuration
+    /// glibc `malloc` settings applied at start-up (`memory.*`).
+    package var malloc: MallocTuning
     /// How long processed events stay in the inbox (`inbox.retentionHours`, default 168).
     package var inboxRetention: Duration
     /// How long start-up waits for PostgreSQL before giving up.
@@ -100,6 +102,13 @@ package struct RuntimeSettings: Sendable {
         exitOnStuckLease = try settings.choice("database.stuckLeaseAction", default: "exit", choices: ["exit", "report"]) == "exit"
         databaseStartupTimeout = try settings.milliseconds("database.startupTimeoutMs", default: .seconds(60), range: 0...600_000)
         shutdownGracePeriod = try settings.milliseconds("shutdown.gracePeriodMs", default: .seconds(25), range: 100...600_000)
+
+        malloc = MallocTuning()
+        let arenaMax = try settings.int("memory.mallocArenaMax", default: malloc.arenaMax ?? 0, range: 0...1_024)
+        malloc.arenaMax = arenaMax == 0 ? nil : arenaMax
+        let threshold = try settings.int(
+            "memory.mallocMmapThresholdBytes", default: malloc.mmapThreshold ?? 0, range: 0...33_554_432)
+        malloc.mmapThreshold = threshold == 0 ? nil : threshold
 
         inboxRetention = .seconds(try settings.int("inbox.retentionHours", default: 168, range: 1...24 * 365) * 3600)
         outbox = OutboxRelay.Configuration()

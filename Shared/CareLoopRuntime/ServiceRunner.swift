@@ -26,10 +26,12 @@ package enum ServiceRunner {
         if CommandLine.arguments.dropFirst().first == "keys" {
             return await runKeysCommand(definition, settings: settings)
         }
+        let mallocTuned = settings.malloc.apply(environment: ProcessInfo.processInfo.environment)
         LoggingSetup.bootstrap(service: definition.identity.name, format: settings.logging.format, level: settings.logging.level)
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "careloop.\(definition.identity.name)")
+        if !mallocTuned.isEmpty { logger.debug("malloc tuned", metadata: ["malloc": "\(mallocTuned.joined(separator: ","))"]) }
         do {
             var onStuckLease: (@Sendable () -> Void)?
             if settings.exitOnStuckLease {

@@ -43,6 +43,29 @@ struct SettingsTests {
         #expect(runtime.consumer(topics: ["careloop.cases.v1"]).groupID == "careloop-routing")
         #expect(runtime.eventSource == "careloop://routing")
         #expect(runtime.consumerTuning.maxBatch == 2000)
+        #expect(runtime.database.connectionMaxLifetime == .seconds(120))
+        #expect(runtime.malloc.arenaMax == 2)
+        #expect(runtime.malloc.mmapThreshold == 131_072)
+    }
+
+    @Test("0 turns the connection lifetime and the malloc settings off")
+    func zeroTurnsOff() throws {
+        let runtime = try RuntimeSettings(identity: .routing, settings: SettingsLoader.inMemory(minimal.merging([
+            "database.connectionMaxLifetimeMs": "0", "memory.mallocArenaMax": "0", "memory.mallocMmapThresholdBytes": "0",
+        ]) { _, new in new }))
+        #expect(runtime.database.connectionMaxLifetime == nil)
+        #expect(runtime.malloc.arenaMax == nil)
+        #expect(runtime.malloc.mmapThreshold == nil)
+        // Nothing left to apply.
+        #expect(runtime.malloc.apply(environment: [:]) == [])
+    }
+
+    @Test("malloc settings apply unless the operator set glibc's own variables", arguments: MallocTuning.overridingVariables)
+    func mallocTuning(variable: String) {
+        var tuning = MallocTuning()
+        tuning.arenaMax = nil
+        #expect(tuning.apply(environment: [variable: "1"]) == [])
+        #expect(tuning.apply(environment: ["CARELOOP_LOG_LEVEL": "info"]) == ["mmap_threshold=131072"])
     }
 
     @Test(
@@ -53,6 +76,7 @@ struct SettingsTests {
             (["log.level": "loud"], "log.level (CARELOOP_LOG_LEVEL)"),
             (["kafka.properties": "novalue"], "kafka.properties (CARELOOP_KAFKA_PROPERTIES)"),
             (["kafka.producer.compression": "brotli"], "kafka.producer.compression"),
+            (["memory.mallocMmapThresholdBytes": "-1"], "memory.mallocMmapThresholdBytes (CARELOOP_MEMORY_MALLOC_MMAP_THRESHOLD_BYTES)"),
         ])
     func invalid(values: [String: String], named: String) {
         let settings = SettingsLoader.inMemory(minimal.merging(values) { _, new in new })
