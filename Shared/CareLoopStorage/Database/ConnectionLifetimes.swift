@@ -38,7 +38,4 @@ final class ConnectionLifetimes: Sendable {
     func forget(_ connection: PostgresConnection) {
         _ = deadlines.withLock { $0.removeValue(forKey: connection.id) }
     }
-
-    /// Connections being tracked (for tests).
-    var tracked: Int { deadlines.withLock { $0.count } }
 }

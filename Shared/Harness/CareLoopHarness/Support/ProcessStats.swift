@@ -17,10 +17,18 @@ package struct ProcessStats: Sendable, Hashable, Codable {
 
     /// The stats of `pid`, or `nil` when it is gone.
     package static func read(pid: Int32) -> ProcessStats? {
+        read(pid: pid, withReapedChildren: false)
+    }
+
+    /// The stats of `pid` from one read of its `stat`; with `withReapedChildren`, its CPU time includes the children
+    /// it has waited for (`cutime` + `cstime`).
+    private static func read(pid: Int32, withReapedChildren: Bool) -> ProcessStats? {
         guard let fields = statFields(pid: pid), fields.count > 21,
-            let user = Double(fields[11]), let system = Double(fields[12]), let pages = Int(fields[21])
+            let user = Double(fields[11]), let system = Double(fields[12]), let pages = Int(fields[21]),
+            let childrenUser = Double(fields[13]), let childrenSystem = Double(fields[14])
         else { return nil }
-        return ProcessStats(cpuSeconds: (user + system) / ticksPerSecond, residentBytes: pages * pageSize)
+        let ticks = user + system + (withReapedChildren ? childrenUser + childrenSystem : 0)
+        return ProcessStats(cpuSeconds: ticks / ticksPerSecond, residentBytes: pages * pageSize)
     }
 
     /// The summed stats of `pid` and its direct children (PostgreSQL: the postmaster and its backends). Memory is
@@ -28,8 +36,7 @@ package struct ProcessStats: Sendable, Hashable, Codable {
     /// touches are counted once, not once per backend. CPU includes the children that have exited (`cutime` and
     /// `cstime` of `pid`): a backend whose connection closed during a run still counts.
     package static func readTree(pid: Int32) -> ProcessStats? {
-        guard var total = read(pid: pid) else { return nil }
-        total.cpuSeconds += reapedChildrenCPUSeconds(pid: pid) ?? 0
+        guard var total = read(pid: pid, withReapedChildren: true) else { return nil }
         total.residentBytes = proportionalBytes(pid: pid) ?? total.residentBytes
         for child in children(of: pid) {
             guard let stats = read(pid: child) else { continue }
@@ -37,13 +44,6 @@ package struct ProcessStats: Sendable, Hashable, Codable {
             total.residentBytes += proportionalBytes(pid: child) ?? stats.residentBytes
         }
         return total
-    }
-
-    /// CPU time of the children of `pid` that exited and were waited for (`cutime` + `cstime`), in seconds.
-    static func reapedChildrenCPUSeconds(pid: Int32) -> Double? {
-        guard let fields = statFields(pid: pid), fields.count > 14, let user = Double(fields[13]), let system = Double(fields[14])
-        else { return nil }
-        return (user + system) / ticksPerSecond
     }
 
     /// `Pss` of `/proc/<pid>/smaps_rollup`, in bytes.
