@@ -32,8 +32,8 @@ package struct MallocTuning: Sendable, Hashable {
     @discardableResult
     package func apply(environment: [String: String]) -> [String] {
         guard Self.overridingVariables.allSatisfy({ environment[$0] == nil }) else { return [] }
-        var applied: [String] = []
         guard let mallopt = Self.mallopt else { return [] }
+        var applied: [String] = []
         if let arenaMax, mallopt(Self.arenaMaxParameter, Int32(arenaMax)) == 1 { applied.append("arena_max=\(arenaMax)") }
         if let mmapThreshold, mallopt(Self.mmapThresholdParameter, Int32(mmapThreshold)) == 1 {
             applied.append("mmap_threshold=\(mmapThreshold)")

@@ -21,21 +21,21 @@ final class ConnectionLifetimes: Sendable {
         self.maximum = maximum
     }
 
-    /// Whether the connection has outlived its lifetime; the first call for a connection starts its lifetime.
-    func isExpired(_ connection: PostgresConnection) -> Bool {
+    /// Whether the connection has outlived its lifetime and is to be closed now; it is then forgotten. The first
+    /// call for a connection starts its lifetime.
+    func retires(_ connection: PostgresConnection) -> Bool {
         guard let maximum else { return false }
         let now = clock.now
         return deadlines.withLock { deadlines in
-            if let deadline = deadlines[connection.id] { return now >= deadline }
+            if let deadline = deadlines[connection.id] {
+                guard now >= deadline else { return false }
+                deadlines[connection.id] = nil
+                return true
+            }
             // Connections closed by the server or the watchdog never come back: forget them now and then.
             if deadlines.count > 1_000 { deadlines = deadlines.filter { now < $0.value + maximum } }
             deadlines[connection.id] = now + maximum * Double.random(in: 0.8...1.0)
             return false
         }
-    }
-
-    /// Forgets a connection that is being closed.
-    func forget(_ connection: PostgresConnection) {
-        _ = deadlines.withLock { $0.removeValue(forKey: connection.id) }
     }
 }

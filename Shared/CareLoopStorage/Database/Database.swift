@@ -156,8 +156,7 @@ package struct Database: Service {
 
     /// Closes `connection` before it goes back to the pool when it outlived its lifetime (see ``ConnectionLifetimes``).
     private func retireIfExpired(_ connection: PostgresConnection) async {
-        guard !connection.isClosed, lifetimes.isExpired(connection) else { return }
-        lifetimes.forget(connection)
+        guard !connection.isClosed, lifetimes.retires(connection) else { return }
         Counter(label: "careloop_database_connections_retired_total").increment()
         try? await connection.close()
     }
